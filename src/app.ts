@@ -1,0 +1,174 @@
+/**
+ * Builds the running service from a parsed configuration: clients, stores, channels, the inbound
+ * handler, the workers and the HTTP server, for the roles asked for. main.ts calls it for the real
+ * process; the integration tests call it with their own database, Redis prefix and clock.
+ */
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ChannelRegistry } from './channels/channel.js';
+import { WebchatChannel } from './channels/webchat/outbox.js';
+import type { Config } from './config.js';
+import type { InboundMessage } from './domain/index.js';
+import { loadFlowSet, type FlowSet } from './engine/index.js';
+import { buildServer } from './http/server.js';
+import { BullIntakeQueue, BullNotificationQueue, createQueues, QUEUE, type Queues } from './queue/queues.js';
+import { createInboundHandler, type InboundOutcome } from './services/handle-inbound.js';
+import { recoverPendingSubmissions } from './services/recovery.js';
+import { CachedCatalog } from './store/catalog.js';
+import { PgComplaintStore } from './store/complaints.js';
+import { describeDatabase, ensureDatabase, migrateDatabase } from './store/database.js';
+import { MediaStore } from './store/media.js';
+import { createDb, type Db } from './store/prisma.js';
+import { createRedis, RedisChatLock, RedisInboundDedupe, RedisRateLimiter, type Redis } from './store/redis.js';
+import { applySeed, isEmpty, readSeed } from './store/seed.js';
+import { PgSessionStore } from './store/sessions.js';
+import { startWorkers } from './workers/workers.js';
+
+export type Role = 'all' | 'web' | 'worker' | 'channels';
+
+export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
+
+export interface AppOptions {
+  config: Config;
+  role: Role;
+  log: Logger;
+  now?: () => Date;
+  /** Pin tracking codes in tests. */
+  newCode?: (prefix: string) => string;
+}
+
+export interface App {
+  flows: FlowSet;
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  http?: FastifyInstance;
+  workers: Worker[];
+  handle: (message: InboundMessage) => Promise<InboundOutcome>;
+  webchat: WebchatChannel;
+  /** Re-enqueue every pending submission now (start-up recovery). */
+  recover: () => Promise<number>;
+  /** Stop taking work, finish what is in flight, close connections. */
+  close: () => Promise<void>;
+}
+
+const resolvePath = (path: string) => (isAbsolute(path) ? path : join(projectRoot, path));
+
+export async function prepareDatabase(config: Config, log: Logger): Promise<void> {
+  await ensureDatabase(describeDatabase(config.DATABASE_URL), log);
+  if (config.AUTO_MIGRATE) await migrateDatabase(config.DATABASE_URL, projectRoot, log);
+}
+
+export async function seedIfEmpty(db: Db, config: Config, log: Logger): Promise<void> {
+  if (!config.AUTO_SEED || !(await isEmpty(db))) return;
+  const counts = await applySeed(db, await readSeed(resolvePath(config.SEED_DIR)));
+  log.info(counts, 'database was empty: loaded the seed data');
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, log, role } = options;
+  const now = options.now ?? (() => new Date());
+  const flows = await loadFlowSet(resolvePath(config.CONVERSATIONS_DIR));
+  await prepareDatabase(config, log);
+  const db = createDb(config.DATABASE_URL);
+  await seedIfEmpty(db, config, log);
+
+  const redis = createRedis(config.REDIS_URL);
+  redis.on('error', (error) => log.warn({ err: error }, 'redis connection problem'));
+  const workerConnection = createRedis(config.REDIS_URL, { forWorker: true });
+  workerConnection.on('error', (error) => log.warn({ err: error }, 'redis (workers) connection problem'));
+  const queueConnection = createRedis(config.REDIS_URL);
+  queueConnection.on('error', () => undefined);
+  const prefix = config.REDIS_PREFIX;
+  const queues = createQueues(queueConnection, prefix);
+
+  const catalog = await CachedCatalog.create(db, config.DEFAULT_REGION_CODE);
+  const catalogTimer = setInterval(() => void catalog.refresh().catch((error: unknown) => log.warn({ err: error }, 'catalog refresh failed')), 60_000);
+  catalogTimer.unref();
+
+  const webchat = new WebchatChannel(redis, prefix, config.WEBCHAT_HISTORY, now);
+  const channels = new ChannelRegistry();
+  channels.register(webchat);
+
+  const complaints = new PgComplaintStore(db);
+  const limiter = new RedisRateLimiter(redis, prefix);
+  const intakeQueue = new BullIntakeQueue(queues.intake);
+  const notificationQueue = new BullNotificationQueue(queues.notify);
+  const handle = createInboundHandler({
+    flows,
+    catalog,
+    sessions: new PgSessionStore(db),
+    lock: new RedisChatLock(redis, prefix),
+    dedupe: new RedisInboundDedupe(redis, prefix),
+    sender: channels,
+    intake: intakeQueue,
+    lookup: { complaints, limiter, timeZone: config.TIME_ZONE, limit: config.LOOKUP_LIMIT, windowMs: config.LOOKUP_WINDOW_MINUTES * 60_000 },
+    settings: { idleMinutes: config.SESSION_IDLE_MINUTES, timeZone: config.TIME_ZONE, defaultLanguage: config.DEFAULT_LANGUAGE, trackingCodePrefix: config.TRACKING_CODE_PREFIX },
+    onEnqueueFailure: (trackingCode, error) => log.error({ trackingCode, err: error }, 'could not enqueue a confirmed submission; the recovery sweep will'),
+    ...(options.newCode ? { newCode: options.newCode } : {}),
+  });
+
+  const recovery = { store: complaints, intake: intakeQueue };
+  const recover = () => recoverPendingSubmissions(recovery, new Date(now().getTime() + 1));
+
+  let workers: Worker[] = [];
+  if (role === 'all' || role === 'worker') {
+    workers = startWorkers({
+      connection: workerConnection,
+      prefix,
+      concurrency: config.WORKER_CONCURRENCY,
+      log,
+      intake: { store: complaints, notifications: notificationQueue },
+      notify: { store: complaints, sender: channels, texts: flows.texts },
+      recovery,
+      recoveryGraceMs: 30_000,
+      now,
+    });
+    const recovered = await recover().catch((error: unknown) => {
+      log.error({ err: error }, 'start-up recovery failed; the periodic sweep will retry');
+      return 0;
+    });
+    if (recovered > 0) log.warn({ count: recovered }, 're-enqueued confirmed submissions left pending');
+    await queues.maintenance.upsertJobScheduler('recover-pending', { every: config.RECOVERY_INTERVAL_SECONDS * 1000 }, { name: 'recover' });
+  }
+
+  let http: FastifyInstance | undefined;
+  if (role === 'all' || role === 'web') {
+    const media = new MediaStore(db, resolvePath(config.MEDIA_DIR));
+    http = await buildServer({
+      log,
+      publicDir: join(projectRoot, 'public'),
+      readiness: {
+        postgres: () => db.$queryRaw`SELECT 1`,
+        redis: () => redis.ping(),
+      },
+      webchat: {
+        handle,
+        outbox: webchat,
+        saveMedia: (input) => media.save({ channel: 'WEBCHAT', ...input }),
+        limiter,
+        texts: flows.texts,
+        language: config.DEFAULT_LANGUAGE,
+        ratePerMinute: config.WEBCHAT_RATE_LIMIT,
+        maxUploadBytes: config.MEDIA_MAX_BYTES,
+        now,
+      },
+    });
+  }
+
+  const close = async () => {
+    clearInterval(catalogTimer);
+    if (http) await http.close();
+    await Promise.all(workers.map((w) => w.close()));
+    await queues.close();
+    await Promise.all([redis.quit(), workerConnection.quit(), queueConnection.quit()].map((p) => p.catch(() => undefined)));
+    await db.$disconnect();
+  };
+
+  return { flows, db, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, recover, close };
+}
+
+export { QUEUE };

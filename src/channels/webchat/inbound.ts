@@ -1,0 +1,37 @@
+/** Web chat request bodies → InboundMessage. The body is parsed here, where it enters. */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { InboundMessage } from '../../domain/index.js';
+
+/** Chat ids are minted by the page (a random UUID); they are the only secret of a web chat. */
+export const ChatIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { error: 'chatId must be 16-64 letters, digits, _ or -' });
+const ClientMessageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
+
+/** Far above any form field: the engine answers "too long" for what it keeps; this guards the server. */
+export const MAX_TEXT_BYTES = 200_000;
+
+export const WebchatPostSchema = z.union([
+  z.strictObject({ chatId: ChatIdSchema, text: z.string().max(MAX_TEXT_BYTES), clientMessageId: ClientMessageId }),
+  z.strictObject({ chatId: ChatIdSchema, choice: z.string().min(1).max(200), clientMessageId: ClientMessageId }),
+  z.strictObject({
+    chatId: ChatIdSchema,
+    location: z.strictObject({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), address: z.string().max(500).optional() }),
+    clientMessageId: ClientMessageId,
+  }),
+  z.strictObject({ chatId: ChatIdSchema, command: z.enum(['start', 'cancel', 'back', 'help', 'language', 'menu', 'report', 'status']), clientMessageId: ClientMessageId }),
+]);
+export type WebchatPost = z.infer<typeof WebchatPostSchema>;
+
+export function toInbound(body: WebchatPost, receivedAt: Date): InboundMessage {
+  const base = {
+    channel: 'WEBCHAT' as const,
+    chatId: body.chatId,
+    senderId: body.chatId,
+    platformMessageId: body.clientMessageId ?? randomUUID(),
+    receivedAt,
+  };
+  if ('text' in body) return { ...base, content: { kind: 'text', text: body.text } };
+  if ('choice' in body) return { ...base, content: { kind: 'choice', choiceId: body.choice } };
+  if ('location' in body) return { ...base, content: { kind: 'location', ...body.location } };
+  return { ...base, content: { kind: 'command', command: body.command } };
+}

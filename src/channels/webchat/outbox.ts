@@ -1,0 +1,73 @@
+/**
+ * The web chat's delivery: each chat has a Redis stream of bot messages that the page polls with a
+ * cursor (the stream id). Streams are capped and expire when a chat goes quiet; the complaint
+ * itself never depends on them.
+ */
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { OutboundMessage } from '../../domain/index.js';
+import { SendError } from '../../services/ports.js';
+import type { ChannelAdapter } from '../channel.js';
+
+const HISTORY_TTL_SECONDS = 30 * 24 * 3600;
+const READ_BATCH = 100;
+
+export const WebchatMessageSchema = z.object({
+  text: z.string(),
+  choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
+  input: z.string().optional(),
+  media: z.array(z.object({ url: z.string(), mimeType: z.string(), name: z.string().optional() })).optional(),
+  time: z.string(),
+});
+export type WebchatMessage = z.infer<typeof WebchatMessageSchema> & { id: string };
+
+export class WebchatChannel implements ChannelAdapter {
+  readonly channel = 'WEBCHAT' as const;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly history: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private key(chatId: string) {
+    return `${this.prefix}:webchat:${chatId}`;
+  }
+
+  async send(chatId: string, messages: readonly OutboundMessage[]): Promise<void> {
+    const key = this.key(chatId);
+    const pipeline = this.redis.multi();
+    for (const message of messages) {
+      const entry = { text: message.text, choices: message.choices, input: message.input, media: message.media, time: this.now().toISOString() };
+      pipeline.xadd(key, 'MAXLEN', '~', String(this.history), '*', 'm', JSON.stringify(entry));
+    }
+    pipeline.expire(key, HISTORY_TTL_SECONDS);
+    try {
+      await pipeline.exec();
+    } catch (error) {
+      throw new SendError(`web chat delivery failed: ${error instanceof Error ? error.message : String(error)}`, true);
+    }
+  }
+
+  /** Messages after `cursor` (exclusive), oldest first, and the cursor to ask with next time. */
+  async read(chatId: string, cursor: string | undefined): Promise<{ messages: WebchatMessage[]; cursor: string | null }> {
+    const start = cursor ? `(${cursor}` : '-';
+    const entries = await this.redis.xrange(this.key(chatId), start, '+', 'COUNT', READ_BATCH);
+    const messages: WebchatMessage[] = [];
+    for (const [id, fields] of entries) {
+      const raw = fields[fields.indexOf('m') + 1];
+      const parsed = WebchatMessageSchema.safeParse(parseJson(raw));
+      if (parsed.success) messages.push({ id, ...parsed.data });
+    }
+    return { messages, cursor: entries.at(-1)?.[0] ?? cursor ?? null };
+  }
+}
+
+function parseJson(raw: string | undefined): unknown {
+  try {
+    return raw === undefined ? null : JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}

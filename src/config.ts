@@ -1,0 +1,73 @@
+/**
+ * The whole configuration: one zod schema over the environment, parsed once by main.ts.
+ * A bad or missing value is reported as one line per variable, then the process stops.
+ */
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const positiveInt = z.coerce.number().int().positive();
+
+export const ConfigSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgresql:// URL' }).default('postgresql://postgres@127.0.0.1:5432/aduan'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key (BullMQ queues, locks, rate limits), so deployments can share a Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/, { error: 'letters, digits, _ - { } only' }).default('aduan'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(1, { error: 'a port number 1-65535' }).max(65535, { error: 'a port number 1-65535' }).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** all | web | worker | channels (also settable with --role). */
+  ROLE: z.enum(['all', 'web', 'worker', 'channels']).default('all'),
+  TRACKING_CODE_PREFIX: z.string().regex(/^[A-Z]{2,5}$/, { error: '2 to 5 capital letters A-Z' }).default('ADU'),
+  DEFAULT_LANGUAGE: z.enum(['id', 'en']).default('id'),
+  /** The time zone of the deployment's region: Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT). */
+  TIME_ZONE: z.string().refine(isTimeZone, { error: 'an IANA time zone such as Asia/Jakarta' }).default('Asia/Jakarta'),
+  /** The region a report belongs to when its address names no kecamatan (a Kemendagri code). */
+  DEFAULT_REGION_CODE: z.string().regex(/^\d{2}(\.\d{2}){0,3}$/, { error: 'a Kemendagri region code such as 35.73' }).default('35.73'),
+  SESSION_IDLE_MINUTES: positiveInt.default(60),
+  CONVERSATIONS_DIR: z.string().min(1).default('conversations'),
+  SEED_DIR: z.string().min(1).default('prisma/seed'),
+  /** Load the seed data when the database has no agencies yet. */
+  AUTO_SEED: bool.default(true),
+  /** Apply pending migrations at start (npm start); turn off where a release job migrates. */
+  AUTO_MIGRATE: bool.default(true),
+  MEDIA_DIR: z.string().min(1).default('data/media'),
+  MEDIA_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  LOOKUP_LIMIT: positiveInt.default(10),
+  LOOKUP_WINDOW_MINUTES: positiveInt.default(10),
+  /** Messages per minute one web chat may send before it is slowed down. */
+  WEBCHAT_RATE_LIMIT: positiveInt.default(60),
+  WEBCHAT_HISTORY: positiveInt.default(200),
+  WORKER_CONCURRENCY: positiveInt.default(8),
+  RECOVERY_INTERVAL_SECONDS: positiveInt.default(60),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Empty strings count as unset, so `PORT=` in a .env file falls back to the default. */
+export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (result.success) return { ok: true, config: result.data };
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '(environment)');
+    const given = cleaned[name];
+    return `${name}: expected ${issue.message.replace(/^Invalid input: expected /, '')}${given === undefined ? '' : ` (got "${redact(name, given)}")`}`;
+  });
+  return { ok: false, problems };
+}
+
+/** Connection URLs may carry passwords: never echo them back. */
+function redact(name: string, value: string): string {
+  return /URL|TOKEN|SECRET|PASSWORD/.test(name) ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
+}

@@ -1,0 +1,28 @@
+/** Complaint vocabulary shared by every layer: report types, statuses, what a filed form holds. */
+
+export const COMPLAINT_TYPES = ['PENGADUAN', 'ASPIRASI', 'PERMINTAAN_INFORMASI'] as const;
+export type ComplaintType = (typeof COMPLAINT_TYPES)[number];
+
+/**
+ * The lifecycle, mapped to the SP4N-LAPOR! stages: SUBMITTED = belum terverifikasi, ON_HOLD = tunda,
+ * FORWARDED = terdisposisi, IN_PROGRESS = diproses, FOLLOWED_UP = ditindaklanjuti,
+ * CITIZEN_REPLIED = ditanggapi pelapor, DONE = selesai, ARCHIVED = arsip.
+ */
+export const COMPLAINT_STATUSES = [
+  'SUBMITTED',
+  'ON_HOLD',
+  'FORWARDED',
+  'IN_PROGRESS',
+  'FOLLOWED_UP',
+  'CITIZEN_REPLIED',
+  'DONE',
+  'ARCHIVED',
+] as const;
+export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
+
+export const LANGUAGES = ['id', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export function isLanguage(value: unknown): value is Language {
+  return value === 'id' || value === 'en';
+}

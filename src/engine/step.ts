@@ -1,0 +1,252 @@
+/**
+ * The conversation engine: one pure function from (session, message, clock) to the next session,
+ * the replies and the effects the caller must carry out. No I/O: the tracking code and the catalog
+ * come in through the context, so every flow can be table-tested.
+ */
+import type { CommandName, InboundContent, Language, OutboundMessage, SubmittedForm } from '../domain/index.js';
+
+import { readAnswer, type Notice, type ReadContext } from './answers.js';
+import type { Catalog } from './catalog.js';
+import type { Flow, Step } from './flow-schema.js';
+import type { FlowSet } from './flow-loader.js';
+import { matchCommand, normalise } from './parsers.js';
+import { applies, renderStep } from './render.js';
+import { idleState, type SessionState } from './session.js';
+import { buildForm } from './form.js';
+
+export interface EngineContext {
+  flows: FlowSet;
+  catalog: Catalog;
+  /** Minutes without a message after which an unfinished form is dropped. */
+  idleMinutes: number;
+  /** The citizen's zone, for "hari ini" and "no future dates". */
+  timeZone: string;
+  defaultLanguage: Language;
+  /** A fresh tracking code, used only if this message confirms a form. */
+  trackingCode: string;
+  origin: Pick<SubmittedForm, 'channel' | 'chatId' | 'senderId'>;
+}
+
+export type Effect =
+  | { type: 'submit'; form: SubmittedForm }
+  | { type: 'lookup'; code: string }
+  | { type: 'language'; language: Language };
+
+export interface StepResult {
+  state: SessionState;
+  messages: OutboundMessage[];
+  effects: Effect[];
+}
+
+type Run = StepResult & { ctx: EngineContext; now: Date };
+
+export function step(ctx: EngineContext, previous: SessionState | null, input: InboundContent, now: Date): StepResult {
+  const run: Run = { ctx, now, state: previous ?? idleState(ctx.defaultLanguage, now), messages: [], effects: [] };
+  if (previous && isExpired(ctx, previous, now)) {
+    if (isForm(ctx, previous.flowId)) say(run, { text: ctx.flows.texts.t('session_expired', previous.language, { minutes: ctx.idleMinutes }) });
+    run.state = idleState(previous.language, now);
+  }
+  handle(run, input);
+  run.state = { ...run.state, lastActiveAt: now.toISOString() };
+  return { state: run.state, messages: run.messages, effects: run.effects };
+}
+
+function isExpired(ctx: EngineContext, state: SessionState, now: Date): boolean {
+  return state.flowId !== null && now.getTime() - Date.parse(state.lastActiveAt) > ctx.idleMinutes * 60_000;
+}
+
+/** A form collects answers; a menu (onComplete "none") only routes. Only forms guard their words. */
+function isForm(ctx: EngineContext, flowId: string | null): boolean {
+  const flow = flowId ? ctx.flows.flows.get(flowId) : undefined;
+  return flow !== undefined && flow.onComplete !== 'none';
+}
+
+const say = (run: Run, message: OutboundMessage) => run.messages.push(message);
+const text = (run: Run, key: Parameters<FlowSet['texts']['t']>[0], params?: Record<string, string | number>) =>
+  run.ctx.flows.texts.t(key, run.state.language, params);
+
+function handle(run: Run, input: InboundContent): void {
+  const command = commandOf(run, input);
+  if (command) return runCommand(run, command.command, command.argument);
+  const flow = run.state.flowId ? run.ctx.flows.flows.get(run.state.flowId) : undefined;
+  const current = flow?.steps.find((s) => s.id === run.state.stepId);
+  if (!flow || !current) return idle(run, input);
+  answer(run, flow, current, input);
+}
+
+/** Inside a form only cancel/back/help/language are words of power; elsewhere every command is. */
+function commandOf(run: Run, input: InboundContent): { command: CommandName; argument?: string } | null {
+  if (input.kind === 'command') return { command: input.command, ...(input.argument ? { argument: input.argument } : {}) };
+  if (input.kind !== 'text') return null;
+  const found = matchCommand(input.text, run.ctx.flows.commands);
+  if (!found) return null;
+  if (isForm(run.ctx, run.state.flowId) && !['cancel', 'back', 'help', 'language'].includes(found.command)) return null;
+  return found;
+}
+
+function runCommand(run: Run, command: CommandName, argument?: string): void {
+  switch (command) {
+    case 'cancel':
+      if (isForm(run.ctx, run.state.flowId)) {
+        run.state = idleState(run.state.language, run.now);
+        say(run, { text: text(run, 'cancelled') });
+      } else say(run, { text: text(run, 'nothing_to_cancel') });
+      return startFlow(run, 'menu');
+    case 'back':
+      return back(run);
+    case 'help':
+      say(run, { text: text(run, 'help') });
+      return reprompt(run);
+    case 'language':
+      return switchLanguage(run, argument);
+    case 'menu':
+    case 'start':
+      run.state = idleState(run.state.language, run.now);
+      return startFlow(run, 'menu');
+    case 'report':
+      return startFlow(run, 'complaint');
+    case 'status':
+      if (argument) return lookupText(run, argument);
+      return startFlow(run, 'status');
+  }
+}
+
+function switchLanguage(run: Run, argument?: string): void {
+  const wanted = argument ? normalise(argument) : '';
+  const named: Language | undefined = ['en', 'english', 'inggris'].includes(wanted) ? 'en' : ['id', 'indonesia', 'bahasa indonesia', 'indonesian'].includes(wanted) ? 'id' : undefined;
+  const language: Language = named ?? (run.state.language === 'id' ? 'en' : 'id');
+  run.state = { ...run.state, language };
+  run.effects.push({ type: 'language', language });
+  say(run, { text: text(run, 'language_changed') });
+  reprompt(run);
+}
+
+function lookupText(run: Run, argument: string): void {
+  run.state = idleState(run.state.language, run.now);
+  const status = run.ctx.flows.flows.get('status');
+  const codeStep = status?.steps[0];
+  if (!status || !codeStep) return;
+  run.state = { ...run.state, flowId: status.id, stepId: codeStep.id };
+  answer(run, status, codeStep, { kind: 'text', text: argument });
+}
+
+/** No flow running: a code looks it up, "lapor" starts a report, anything else opens the menu. */
+function idle(run: Run, input: InboundContent): void {
+  if (input.kind === 'choice') say(run, { text: text(run, 'error_choice_closed') });
+  startFlow(run, 'menu');
+}
+
+function startFlow(run: Run, flowId: string): void {
+  const flow = run.ctx.flows.flows.get(flowId);
+  const first = flow?.steps.find((s) => applies(s, {}));
+  if (!flow || !first) return;
+  run.state = { ...idleState(run.state.language, run.now), flowId: flow.id, stepId: first.id };
+  prompt(run, flow, first);
+}
+
+function prompt(run: Run, flow: Flow, current: Step, notices: Notice[] = []): void {
+  const message = renderStep(run.ctx, flow, current, run.state);
+  const prefix = notices.map((n) => text(run, n.key, n.params)).join('\n');
+  say(run, prefix ? { ...message, text: `${prefix}\n\n${message.text}` } : message);
+}
+
+function reprompt(run: Run): void {
+  const flow = run.state.flowId ? run.ctx.flows.flows.get(run.state.flowId) : undefined;
+  const current = flow?.steps.find((s) => s.id === run.state.stepId);
+  if (flow && current) prompt(run, flow, current);
+  else startFlow(run, 'menu');
+}
+
+function answer(run: Run, flow: Flow, current: Step, input: InboundContent): void {
+  const readCtx: ReadContext = {
+    catalog: run.ctx.catalog,
+    commands: run.ctx.flows.commands,
+    timeZone: run.ctx.timeZone,
+    now: run.now,
+    flow,
+    language: run.state.language,
+    texts: run.ctx.flows.texts,
+  };
+  const reading = readAnswer(readCtx, current, run.state, input);
+  switch (reading.kind) {
+    case 'error':
+      return prompt(run, flow, current, reading.notice);
+    case 'partial':
+      run.state = { ...run.state, answers: { ...run.state.answers, [current.id]: reading.answer } };
+      return prompt(run, flow, current, reading.notice);
+    case 'option':
+      if (reading.option.startFlow) return startFlow(run, reading.option.startFlow);
+      return runCommand(run, reading.option.command === 'help' ? 'help' : 'language');
+    case 'edit': {
+      const target = flow.steps.find((s) => s.id === reading.stepId);
+      if (!target) return prompt(run, flow, current);
+      run.state = { ...run.state, stepId: target.id, editing: true, picking: false };
+      return prompt(run, flow, target);
+    }
+    case 'summary':
+      return summaryAction(run, flow, current, reading.action);
+    case 'answer': {
+      const answers = { ...run.state.answers, [current.id]: reading.answer };
+      for (const dependent of flow.steps) {
+        const changed = run.state.answers[current.id];
+        if (dependent.kind === 'choice' && dependent.parentStep === current.id && JSON.stringify(changed) !== JSON.stringify(reading.answer)) delete answers[dependent.id];
+      }
+      run.state = { ...run.state, answers };
+      if (current.kind === 'tracking_code' && reading.answer.kind === 'code') {
+        run.effects.push({ type: 'lookup', code: reading.answer.code });
+        run.state = idleState(run.state.language, run.now);
+        return;
+      }
+      return advance(run, flow, current);
+    }
+  }
+}
+
+function summaryAction(run: Run, flow: Flow, current: Step, action: 'send' | 'change' | 'cancel'): void {
+  if (action === 'cancel') return runCommand(run, 'cancel');
+  if (action === 'change') {
+    run.state = { ...run.state, picking: true };
+    return prompt(run, flow, current);
+  }
+  const form = buildForm(run.ctx, flow, run.state, run.now);
+  run.effects.push({ type: 'submit', form });
+  say(run, { text: text(run, 'submitted', { code: form.trackingCode }) });
+  run.state = idleState(run.state.language, run.now);
+}
+
+/** On to the next step that applies; after an edit, to the first unanswered one or back to the summary. */
+function advance(run: Run, flow: Flow, current: Step): void {
+  const index = flow.steps.indexOf(current);
+  const later = flow.steps.slice(index + 1).filter((s) => applies(s, run.state.answers));
+  const next = run.state.editing ? (later.find((s) => s.kind !== 'summary' && !run.state.answers[s.id]) ?? flow.steps.at(-1)) : later[0];
+  if (!next) {
+    run.state = idleState(run.state.language, run.now);
+    return startFlow(run, 'menu');
+  }
+  const editing = run.state.editing && next.kind !== 'summary';
+  run.state = { ...run.state, stepId: next.id, history: [...run.state.history, current.id], editing, picking: false };
+  prompt(run, flow, next);
+}
+
+function back(run: Run): void {
+  const flow = run.state.flowId ? run.ctx.flows.flows.get(run.state.flowId) : undefined;
+  if (!flow || !isForm(run.ctx, flow.id)) return startFlow(run, 'menu');
+  const summary = flow.steps.at(-1);
+  if ((run.state.editing || run.state.picking) && summary?.kind === 'summary') {
+    run.state = { ...run.state, stepId: summary.id, editing: false, picking: false };
+    return prompt(run, flow, summary);
+  }
+  const history = [...run.state.history];
+  let previous: Step | undefined;
+  while (!previous && history.length > 0) {
+    const id = history.pop();
+    previous = flow.steps.find((s) => s.id === id && applies(s, run.state.answers));
+  }
+  if (!previous) {
+    say(run, { text: text(run, 'back_at_start') });
+    return reprompt(run);
+  }
+  run.state = { ...run.state, stepId: previous.id, history, picking: false };
+  prompt(run, flow, previous);
+}
+

@@ -1,0 +1,58 @@
+/** The HTTP face: health and readiness, the web chat API and its page. */
+import { join } from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerWebchatRoutes, type WebchatRouteDeps } from './webchat-routes.js';
+
+export interface HttpDeps {
+  log: FastifyBaseLogger;
+  publicDir: string;
+  /** Each check resolves when its dependency answers; readiness is red if one rejects. */
+  readiness: Record<string, () => Promise<unknown>>;
+  webchat: WebchatRouteDeps;
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.log, bodyLimit: 512 * 1024, disableRequestLogging: true, trustProxy: true });
+  await app.register(fastifyMultipart, { limits: { fileSize: deps.webchat.maxUploadBytes, files: 1, fields: 4 } });
+  await app.register(fastifyStatic, { root: deps.publicDir, index: ['index.html'], maxAge: '1h' });
+
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const results = await Promise.all(
+      Object.entries(deps.readiness).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return [name, 'ok'] as const;
+        } catch (error) {
+          return [name, `down: ${error instanceof Error ? error.message : String(error)}`] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, state]) => state === 'ok');
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+  });
+  registerWebchatRoutes(app, deps.webchat);
+  return app;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+export const defaultPublicDir = (root: string) => join(root, 'public');

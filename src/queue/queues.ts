@@ -1,0 +1,57 @@
+/**
+ * The queues, their job payloads (parsed again by the workers: the queue is a boundary) and the
+ * producers. Payloads carry ids only; the citizen's words stay in PostgreSQL.
+ */
+import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import { z } from 'zod';
+import type { IntakeQueue, NotificationQueue } from '../services/ports.js';
+
+export const QUEUE = { intake: 'intake', notify: 'notify', maintenance: 'maintenance' } as const;
+
+export const IntakeJobSchema = z.strictObject({ trackingCode: z.string().regex(/^[A-Z]{2,5}-[0-9A-Z]{4}-[0-9A-Z]{4}$/) });
+export const NotifyJobSchema = z.strictObject({ complaintId: z.uuid(), eventId: z.string().regex(/^\d+$/) });
+
+/** Retries with exponential backoff (2 s, 4 s, 8 s … about 17 min in all); failed jobs are kept for an operator. */
+export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 2_000, jitter: 0.3 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: false,
+};
+
+export interface Queues {
+  intake: Queue;
+  notify: Queue;
+  maintenance: Queue;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const make = (name: string) => new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const intake = make(QUEUE.intake);
+  const notify = make(QUEUE.notify);
+  const maintenance = make(QUEUE.maintenance);
+  return {
+    intake,
+    notify,
+    maintenance,
+    close: async () => {
+      await Promise.all([intake.close(), notify.close(), maintenance.close()]);
+    },
+  };
+}
+
+/** Job id = tracking code: enqueuing the same submission twice keeps one job. */
+export class BullIntakeQueue implements IntakeQueue {
+  constructor(private readonly queue: Queue) {}
+  async enqueueIntake(trackingCode: string): Promise<void> {
+    await this.queue.add('store', { trackingCode }, { jobId: trackingCode });
+  }
+}
+
+export class BullNotificationQueue implements NotificationQueue {
+  constructor(private readonly queue: Queue) {}
+  async enqueueNotification(job: { complaintId: string; eventId: string }): Promise<void> {
+    await this.queue.add('notice', job, { jobId: `notice-${job.eventId}` });
+  }
+}

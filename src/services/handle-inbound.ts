@@ -1,0 +1,124 @@
+/**
+ * The one path in: every channel hands its normalised messages here. Per chat, messages are taken
+ * one at a time (an in-process queue, then a Redis lock across processes, then an optimistic
+ * version check on the session), de-duplicated by platform message id, stepped through the engine,
+ * saved, answered; a confirmed form is stored durably before the citizen sees its code.
+ */
+import { newTrackingCode, type InboundMessage, type Language, type OutboundMessage } from '../domain/index.js';
+import { step, type Effect, type FlowSet, type SessionState } from '../engine/index.js';
+import { KeyedSerialiser } from './keyed-serialiser.js';
+import { lookUpComplaint, type LookupDeps } from './lookup.js';
+import type { CatalogSource, ChatLock, ChatRef, InboundDedupe, IntakeQueue, MessageSender, SessionStore } from './ports.js';
+
+export interface InboundDeps {
+  flows: FlowSet;
+  catalog: CatalogSource;
+  sessions: SessionStore;
+  lock: ChatLock;
+  dedupe: InboundDedupe;
+  sender: MessageSender;
+  intake: IntakeQueue;
+  lookup: Omit<LookupDeps, 'texts'>;
+  settings: {
+    idleMinutes: number;
+    timeZone: string;
+    defaultLanguage: Language;
+    trackingCodePrefix: string;
+  };
+  /** Where a failed enqueue is reported; the recovery sweep re-enqueues the submission later. */
+  onEnqueueFailure: (trackingCode: string, error: unknown) => void;
+  newCode?: (prefix: string) => string;
+}
+
+export type InboundOutcome =
+  | { kind: 'handled'; replies: OutboundMessage[]; trackingCode?: string }
+  | { kind: 'duplicate' };
+
+/** The chat is held by another message for too long, or Redis is unreachable: ask to try again. */
+export class BusyError extends Error {
+  constructor(cause?: unknown) {
+    super('chat busy or coordination store unavailable', { cause });
+  }
+}
+
+const LOCK_WAIT_MS = 3_000;
+const MAX_CONFLICT_RETRIES = 3;
+
+export function createInboundHandler(deps: InboundDeps) {
+  const serialiser = new KeyedSerialiser();
+  return (message: InboundMessage): Promise<InboundOutcome> =>
+    serialiser.run(`${message.channel}:${message.chatId}`, () => handleLocked(deps, message));
+}
+
+async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise<InboundOutcome> {
+  const chat: ChatRef = { channel: message.channel, chatId: message.chatId };
+  let release: (() => Promise<void>) | null;
+  try {
+    release = await deps.lock.acquire(`chat:${chat.channel}:${chat.chatId}`, LOCK_WAIT_MS);
+  } catch (error) {
+    throw new BusyError(error);
+  }
+  if (!release) throw new BusyError();
+  try {
+    if (await deps.dedupe.seen(chat, message.platformMessageId)) return { kind: 'duplicate' };
+    const outcome = await stepAndSave(deps, chat, message);
+    await deps.dedupe.remember(chat, message.platformMessageId);
+    return outcome;
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMessage): Promise<InboundOutcome> {
+  const newCode = deps.newCode ?? newTrackingCode;
+  for (let attempt = 0; ; attempt++) {
+    const stored = await deps.sessions.findSession(chat);
+    const language = stored?.state.language ?? (await deps.sessions.findPreferredLanguage(chat, message.senderId)) ?? deps.settings.defaultLanguage;
+    const trackingCode = newCode(deps.settings.trackingCodePrefix);
+    const result = step(
+      {
+        flows: deps.flows,
+        catalog: deps.catalog.catalog(),
+        idleMinutes: deps.settings.idleMinutes,
+        timeZone: deps.settings.timeZone,
+        defaultLanguage: language,
+        trackingCode,
+        origin: { channel: chat.channel, chatId: chat.chatId, senderId: message.senderId },
+      },
+      stored?.state ?? null,
+      message.content,
+      message.receivedAt,
+    );
+    const submit = result.effects.find((e): e is Extract<Effect, { type: 'submit' }> => e.type === 'submit');
+    const expiresAt = expiry(result.state, deps.settings.idleMinutes);
+    const saved = await deps.sessions.saveSession(chat, result.state, stored?.version ?? null, expiresAt, submit?.form);
+    if (saved === 'conflict') {
+      if (attempt < MAX_CONFLICT_RETRIES) continue;
+      throw new BusyError();
+    }
+    const replies = [...result.messages, ...(await runEffects(deps, chat, message, result.state, result.effects))];
+    await deps.sender.send(chat, replies);
+    if (submit) {
+      await deps.intake.enqueueIntake(submit.form.trackingCode).catch((error: unknown) => deps.onEnqueueFailure(submit.form.trackingCode, error));
+    }
+    return { kind: 'handled', replies, ...(submit ? { trackingCode: submit.form.trackingCode } : {}) };
+  }
+}
+
+/** Sessions live as long as the idle limit; a finished conversation keeps its language a day. */
+function expiry(state: SessionState, idleMinutes: number): Date {
+  const minutes = state.flowId ? idleMinutes : Math.max(idleMinutes, 24 * 60);
+  return new Date(Date.parse(state.lastActiveAt) + minutes * 60_000);
+}
+
+async function runEffects(deps: InboundDeps, chat: ChatRef, message: InboundMessage, state: SessionState, effects: readonly Effect[]): Promise<OutboundMessage[]> {
+  const replies: OutboundMessage[] = [];
+  for (const effect of effects) {
+    if (effect.type === 'lookup') {
+      replies.push(await lookUpComplaint({ ...deps.lookup, texts: deps.flows.texts }, { code: effect.code, chat, senderId: message.senderId, language: state.language }));
+    } else if (effect.type === 'language') {
+      await deps.sessions.savePreferredLanguage(chat, message.senderId, effect.language);
+    }
+  }
+  return replies;
+}

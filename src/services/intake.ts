@@ -1,0 +1,47 @@
+/**
+ * Stores a confirmed submission as a complaint, routes it and names the notice the citizen gets.
+ * Idempotent: the tracking code is the key, so a retried or duplicated job finds the first result.
+ */
+import { decideRoute, SubmittedFormSchema } from '../domain/index.js';
+import type { IntakeStore, NotificationQueue, StoredComplaint } from './ports.js';
+
+/** The submission can never be stored as it is: retrying will not help. */
+export class InvalidSubmissionError extends Error {}
+
+export interface IntakeDeps {
+  store: IntakeStore;
+  notifications: NotificationQueue;
+}
+
+export async function storeSubmission(deps: IntakeDeps, trackingCode: string): Promise<StoredComplaint> {
+  const existing = await deps.store.findStoredComplaint(trackingCode);
+  if (existing) {
+    await deps.notifications.enqueueNotification({ complaintId: existing.complaintId, eventId: existing.noticeEventId });
+    return existing;
+  }
+  const submission = await deps.store.findSubmission(trackingCode);
+  if (!submission) throw new InvalidSubmissionError(`no confirmed submission has code ${trackingCode}`);
+  const parsed = SubmittedFormSchema.safeParse(submission.payload);
+  if (!parsed.success) {
+    const message = `submission ${trackingCode} does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    await deps.store.recordSubmissionError(trackingCode, message);
+    throw new InvalidSubmissionError(message);
+  }
+  const form = parsed.data;
+  const { rules, coordinators, parentOf } = await deps.store.findRoutingRules();
+  if (!parentOf.has(form.categoryId)) {
+    const message = `submission ${trackingCode} names unknown category ${form.categoryId}`;
+    await deps.store.recordSubmissionError(trackingCode, message);
+    throw new InvalidSubmissionError(message);
+  }
+  const requested = form.requestedAgencyId && (await deps.store.agencyExists(form.requestedAgencyId)) ? form.requestedAgencyId : null;
+  const route = decideRoute(
+    { categoryId: form.categoryId, parentCategoryId: parentOf.get(form.categoryId) ?? null, regionCode: form.location.regionCode, requestedAgencyId: requested },
+    rules,
+    coordinators,
+  );
+  if (!route) throw new Error('no agency can receive complaints: load the seed data or add a coordinator agency');
+  const stored = await deps.store.saveComplaint({ form, type: form.type, route });
+  await deps.notifications.enqueueNotification({ complaintId: stored.complaintId, eventId: stored.noticeEventId });
+  return stored;
+}

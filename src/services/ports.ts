@@ -1,0 +1,142 @@
+/**
+ * What the use cases need from the outside world. `store/` implements these with PostgreSQL and
+ * Redis, `channels/` the sender; services never import a client library.
+ */
+import type { Channel, ComplaintStatus, ComplaintType, Language, OutboundMessage, SubmittedForm } from '../domain/index.js';
+import type { RouteDecision, RoutingRuleView } from '../domain/index.js';
+import type { Catalog, SessionState } from '../engine/index.js';
+
+export interface ChatRef {
+  channel: Channel;
+  chatId: string;
+}
+
+export interface StoredSession {
+  state: SessionState;
+  version: number;
+}
+
+export interface SessionStore {
+  /** null when the chat has no session or its stored state no longer parses. */
+  findSession(chat: ChatRef): Promise<StoredSession | null>;
+  /**
+   * Saves the state if nobody saved since `expectedVersion` (null: a new session). A confirmed form
+   * is written in the same transaction, so the code the citizen sees is always backed by a row.
+   */
+  saveSession(chat: ChatRef, state: SessionState, expectedVersion: number | null, expiresAt: Date, submission?: SubmittedForm): Promise<'saved' | 'conflict'>;
+  findPreferredLanguage(chat: ChatRef, senderId: string): Promise<Language | null>;
+  savePreferredLanguage(chat: ChatRef, senderId: string, language: Language): Promise<void>;
+}
+
+/** A short exclusive hold on one chat across processes. */
+export interface ChatLock {
+  /** Resolves to a release function, or null when the chat stayed busy for `waitMs`. */
+  acquire(key: string, waitMs: number): Promise<(() => Promise<void>) | null>;
+}
+
+export interface InboundDedupe {
+  seen(chat: ChatRef, platformMessageId: string): Promise<boolean>;
+  remember(chat: ChatRef, platformMessageId: string): Promise<void>;
+}
+
+export interface RateLimiter {
+  /** Counts one hit; `allowed` false when the key used up `limit` in the window. */
+  hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+}
+
+/** Delivers bot messages to a chat on its channel. Throws {@link SendError} on failure. */
+export interface MessageSender {
+  send(chat: ChatRef, messages: readonly OutboundMessage[]): Promise<void>;
+}
+
+export class SendError extends Error {
+  constructor(message: string, readonly retryable: boolean) {
+    super(message);
+  }
+}
+
+export interface IntakeQueue {
+  enqueueIntake(trackingCode: string): Promise<void>;
+}
+
+export interface NotificationQueue {
+  enqueueNotification(job: { complaintId: string; eventId: string }): Promise<void>;
+}
+
+export interface CatalogSource {
+  catalog(): Catalog;
+}
+
+export interface LookupEvent {
+  type: 'CREATED' | 'STATUS_CHANGED' | 'FORWARDED' | 'MESSAGE_IN' | 'MESSAGE_OUT' | 'NOTE' | 'ATTACHMENT_ADDED';
+  toStatus: ComplaintStatus | null;
+  agencyName: string | null;
+  createdAt: Date;
+}
+
+export interface ComplaintForLookup {
+  trackingCode: string;
+  title: string;
+  confidential: boolean;
+  anonymous: boolean;
+  status: ComplaintStatus;
+  agencyName: string | null;
+  submittedAt: Date;
+  updatedAt: Date;
+  reporterIdentities: ChatRef[];
+  events: LookupEvent[];
+}
+
+export interface ComplaintReader {
+  findForLookup(trackingCode: string): Promise<ComplaintForLookup | null>;
+  isSubmissionPending(trackingCode: string): Promise<boolean>;
+}
+
+export interface PendingSubmission {
+  trackingCode: string;
+  payload: unknown;
+}
+
+export interface StoredComplaint {
+  complaintId: string;
+  /** The event the citizen must hear about (forwarded, or received for verification). */
+  noticeEventId: string;
+  created: boolean;
+}
+
+export interface NewComplaint {
+  form: SubmittedForm;
+  type: ComplaintType;
+  route: RouteDecision;
+}
+
+export interface IntakeStore {
+  findSubmission(trackingCode: string): Promise<PendingSubmission | null>;
+  recordSubmissionError(trackingCode: string, message: string): Promise<void>;
+  findRoutingRules(): Promise<{ rules: RoutingRuleView[]; coordinators: { agencyId: string; regionCode: string }[]; parentOf: Map<string, string | null> }>;
+  agencyExists(agencyId: string): Promise<boolean>;
+  /** Stores the complaint, its events and attachments once; a second call returns the first result. */
+  saveComplaint(complaint: NewComplaint): Promise<StoredComplaint>;
+  findStoredComplaint(trackingCode: string): Promise<StoredComplaint | null>;
+  /** Tracking codes confirmed but not yet stored, older than `olderThan`. */
+  findPendingSubmissions(olderThan: Date, limit: number): Promise<string[]>;
+}
+
+export interface NotificationTarget {
+  chat: ChatRef;
+  language: Language;
+  trackingCode: string;
+  complaintId: string;
+  event: { id: string; type: LookupEvent['type']; toStatus: ComplaintStatus | null; agencyName: string | null; agencyKind: 'requested' | 'rule' | 'coordinator' | null };
+}
+
+export interface NotificationStore {
+  findNotification(complaintId: string, eventId: string): Promise<NotificationTarget | null>;
+  /** Claims the right to send this notice; false when it was already sent. */
+  wasSent(dedupeKey: string): Promise<boolean>;
+  recordSent(target: NotificationTarget, dedupeKey: string, text: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}

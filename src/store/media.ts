@@ -1,0 +1,41 @@
+/**
+ * The media store: files on local disk (MEDIA_DIR), named by their sha256, described by an
+ * Attachment row. The type is read from the bytes, not trusted from the client.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import type { Channel, MediaKind, MediaRef } from '../domain/index.js';
+import type { Db } from './prisma.js';
+
+export type SavedMedia = { ok: true; media: MediaRef } | { ok: false; reason: 'unknown-type'; mimeType: string };
+
+const TEXTUAL = new Set(['text/plain']);
+
+export class MediaStore {
+  constructor(private readonly db: Db, private readonly dir: string) {}
+
+  async save(input: { channel: Channel; chatId: string; data: Buffer; declaredMime: string; name?: string }): Promise<SavedMedia> {
+    const sniffed = await fileTypeFromBuffer(input.data);
+    const mimeType = sniffed?.mime ?? (TEXTUAL.has(input.declaredMime) ? input.declaredMime : null);
+    if (!mimeType) return { ok: false, reason: 'unknown-type', mimeType: input.declaredMime || 'application/octet-stream' };
+    const sha256 = createHash('sha256').update(input.data).digest('hex');
+    const storageKey = `${sha256.slice(0, 2)}/${sha256}${sniffed ? `.${sniffed.ext}` : ''}`;
+    const path = join(this.dir, storageKey);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, input.data);
+    const kind = kindOf(mimeType);
+    const row = await this.db.attachment.create({
+      data: { channel: input.channel, chatId: input.chatId, kind, mimeType, sizeBytes: input.data.length, originalName: input.name?.slice(0, 255) ?? null, storageKey, sha256 },
+    });
+    return { ok: true, media: { attachmentId: row.id, kind, mimeType, sizeBytes: row.sizeBytes, ...(row.originalName ? { name: row.originalName } : {}) } };
+  }
+}
+
+export function kindOf(mimeType: string): MediaKind {
+  if (mimeType.startsWith('image/')) return 'photo';
+  if (mimeType.startsWith('video/')) return 'video';
+  if (mimeType.startsWith('audio/')) return 'voice';
+  return 'document';
+}

@@ -1,0 +1,83 @@
+/**
+ * Thin processors: parse the payload, call a service, map the outcome to BullMQ. A payload that
+ * fails its schema or a submission that can never be stored fails at once (UnrecoverableError) and
+ * stays in the failed set for an operator; anything else is retried with backoff.
+ */
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { IntakeJobSchema, NotifyJobSchema, QUEUE } from '../queue/queues.js';
+import { InvalidSubmissionError, storeSubmission, type IntakeDeps } from '../services/intake.js';
+import { sendNotification, type NotifyDeps } from '../services/notify.js';
+import { SendError } from '../services/ports.js';
+import { recoverPendingSubmissions, type RecoveryDeps } from '../services/recovery.js';
+
+export interface WorkerDeps {
+  connection: ConnectionOptions;
+  prefix: string;
+  concurrency: number;
+  log: Logger;
+  intake: IntakeDeps;
+  notify: NotifyDeps;
+  recovery: RecoveryDeps;
+  /** How old a pending submission must be before the periodic sweep re-enqueues it. */
+  recoveryGraceMs: number;
+  now: () => Date;
+}
+
+function parsePayload<T>(schema: z.ZodType<T>, job: Job): T {
+  const parsed = schema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`job ${job.id ?? '?'} payload does not match its schema: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
+}
+
+export function startWorkers(deps: WorkerDeps): Worker[] {
+  const options = { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency };
+  const intake = new Worker(
+    QUEUE.intake,
+    async (job) => {
+      const { trackingCode } = parsePayload(IntakeJobSchema, job);
+      try {
+        const stored = await storeSubmission(deps.intake, trackingCode);
+        deps.log.info({ trackingCode, complaintId: stored.complaintId, created: stored.created }, 'complaint stored');
+        return { complaintId: stored.complaintId };
+      } catch (error) {
+        if (error instanceof InvalidSubmissionError) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    },
+    options,
+  );
+  const notify = new Worker(
+    QUEUE.notify,
+    async (job) => {
+      const payload = parsePayload(NotifyJobSchema, job);
+      try {
+        const outcome = await sendNotification(deps.notify, payload);
+        deps.log.info({ complaintId: payload.complaintId, eventId: payload.eventId, outcome }, 'notice');
+        return { outcome };
+      } catch (error) {
+        if (error instanceof SendError && !error.retryable) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    },
+    options,
+  );
+  const maintenance = new Worker(
+    QUEUE.maintenance,
+    async () => {
+      const count = await recoverPendingSubmissions(deps.recovery, new Date(deps.now().getTime() - deps.recoveryGraceMs));
+      if (count > 0) deps.log.warn({ count }, 're-enqueued pending submissions');
+      return { count };
+    },
+    { ...options, concurrency: 1 },
+  );
+  for (const worker of [intake, notify, maintenance]) {
+    worker.on('failed', (job, error) => {
+      const final = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError);
+      deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, final ? 'job failed for good; see `npm run cli -- jobs failed`' : 'job failed; will retry');
+    });
+    worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error }, 'worker error'));
+  }
+  return [intake, notify, maintenance];
+}
