@@ -27,6 +27,9 @@ export interface WebchatRouteDeps {
 const ReadQuerySchema = z.strictObject({ chatId: ChatIdSchema, after: z.string().regex(/^\d+-\d+$/).optional() });
 
 export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDeps): void {
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+  });
   const busy = (reply: FastifyReply) =>
     reply.code(503).header('retry-after', '5').send({ error: 'service temporarily unavailable', message: deps.texts.t('busy', deps.language) });
 

@@ -1,0 +1,72 @@
+/** A whole Aduan (HTTP, workers, stores) on the run's test database and a fresh Redis prefix. */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { createApp, type App, type Role } from '../../src/app.js';
+import { ConfigSchema, type Config } from '../../src/config.js';
+
+export interface TestApp extends App {
+  prefix: string;
+  config: Config;
+  /** Deletes this app's Redis keys and closes everything. */
+  dispose: () => Promise<void>;
+}
+
+export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  return ConfigSchema.parse({
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    REDIS_PREFIX: `aduantest-${randomBytes(4).toString('hex')}`,
+    AUTO_MIGRATE: 'false',
+    LOG_LEVEL: 'silent',
+    MEDIA_DIR: `/tmp/aduan-test-media-${process.pid}`,
+    RECOVERY_INTERVAL_SECONDS: '3600',
+    ...overrides,
+  });
+}
+
+export async function startTestApp(options: { role?: Role; config?: Config; now?: () => Date; newCode?: (prefix: string) => string } = {}): Promise<TestApp> {
+  const config = options.config ?? testConfig();
+  const app = await createApp({
+    config,
+    role: options.role ?? 'all',
+    log: pino({ level: config.LOG_LEVEL }),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.newCode ? { newCode: options.newCode } : {}),
+  });
+  return {
+    ...app,
+    prefix: config.REDIS_PREFIX,
+    config,
+    dispose: async () => {
+      await app.close();
+      await deleteKeys(config.REDIS_URL, config.REDIS_PREFIX);
+    },
+  };
+}
+
+export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls `check` until it returns a value (not a sleep-based assertion: bounded and fails loudly). */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

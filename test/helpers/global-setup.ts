@@ -1,0 +1,36 @@
+/**
+ * Integration runs get their own database (created and migrated here with the same code `npm start`
+ * uses, dropped afterwards) and their own Redis key prefix.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import pino from 'pino';
+import type { TestProject } from 'vitest/node';
+import { projectRoot } from '../../src/app.js';
+import { describeDatabase, ensureDatabase, migrateDatabase } from '../../src/store/database.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    redisUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  base.pathname = `/aduan_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const databaseUrl = base.toString();
+  const log = pino({ level: 'warn' });
+  await ensureDatabase(describeDatabase(databaseUrl), log, 10_000);
+  await migrateDatabase(databaseUrl, projectRoot, log);
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('redisUrl', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+  return async () => {
+    const target = describeDatabase(databaseUrl);
+    const client = new pg.Client({ connectionString: target.maintenanceUrl });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${target.name}" WITH (FORCE)`);
+    await client.end();
+  };
+}
