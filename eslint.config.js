@@ -31,5 +31,5 @@ export default tseslint.config(
   layer(['src/domain/**'], ['**/engine/**', '**/services/**', '**/store/**', '**/queue/**', '**/channels/**', '**/http/**', '**/workers/**', '**/generated/**', 'grammy', '@whiskeysockets/*', 'bullmq', 'ioredis', 'fastify', 'pino']),
   layer(['src/engine/**'], ['**/services/**', '**/store/**', '**/queue/**', '**/channels/**', '**/http/**', '**/workers/**', '**/generated/**', 'grammy', '@whiskeysockets/*', 'bullmq', 'ioredis', 'fastify']),
   layer(['src/services/**'], ['**/store/**', '**/queue/**', '**/http/**', '**/workers/**', '**/generated/**', 'grammy', '@whiskeysockets/*', 'bullmq', 'ioredis', 'fastify']),
-  layer(['src/**/!(store)/**', 'src/*.ts'], ['**/generated/**']),
+  { ...layer(['src/**'], ['**/generated/**']), ignores: ['src/store/**', 'src/generated/**'] },
 );

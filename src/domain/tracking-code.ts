@@ -41,9 +41,12 @@ export function parseTrackingCode(input: string): string | null {
   return `${match[1]}-${body.slice(0, 4)}-${body.slice(4)}`;
 }
 
-/** Finds a tracking code inside free text ("cek adu-7kq2-m9xd ya"). */
+/**
+ * Finds a tracking code inside free text ("cek adu-7kq2-m9xd ya"). The code must stand as its own
+ * word(s): without the boundaries "cek ADU7KQ2M9XD" would read as CEK-ADV7-KQ2M.
+ */
 export function findTrackingCode(text: string): string | null {
-  const candidates = text.toUpperCase().match(/[A-Z]{2,5}[\s-]?[0-9A-Z]{4}[\s-]?[0-9A-Z]{4}/g) ?? [];
+  const candidates = text.toUpperCase().match(/\b[A-Z]{2,5}[\s-]?[0-9A-Z]{4}[\s-]?[0-9A-Z]{4}\b/g) ?? [];
   for (const candidate of candidates) {
     const code = parseTrackingCode(candidate);
     if (code) return code;

@@ -34,17 +34,29 @@ export interface ReadContext {
   texts: Texts;
 }
 
-/** Which of the step's own buttons was pressed, if the input is a button of this step. */
-function pressed(step: Step, input: InboundContent): string | null | 'closed' {
-  if (input.kind !== 'choice') return null;
+/** Which button of this step was pressed (null: no button), or `closed` for a button of another step. */
+function pressed(step: Step, input: InboundContent): { closed: true } | { closed: false; button: string | null } {
+  if (input.kind !== 'choice') return { closed: false, button: null };
   const parts = splitChoiceId(input.choiceId);
-  if (!parts || parts.stepId !== step.id) return 'closed';
-  return parts.optionId;
+  if (!parts || parts.stepId !== step.id) return { closed: true };
+  return { closed: false, button: parts.optionId };
 }
 
+/** The buttons each kind of step offers besides its options (choice and summary check their own). */
+const OWN_BUTTONS: Partial<Record<Step['kind'], readonly string[]>> = {
+  text: ['suggested'],
+  media: ['done'],
+  yesno: ['yes', 'no'],
+  date: [],
+  location: [],
+  tracking_code: [],
+};
+
 export function readAnswer(ctx: ReadContext, step: Step, state: SessionState, input: InboundContent): Reading {
-  const button = pressed(step, input);
-  if (button === 'closed') return error('error_choice_closed');
+  const press = pressed(step, input);
+  if (press.closed) return error('error_choice_closed');
+  const button = press.button;
+  if (button !== null && OWN_BUTTONS[step.kind]?.includes(button) === false) return error('error_choice_unknown');
   switch (step.kind) {
     case 'choice':
       return readChoice(ctx, step, state, input, button);
@@ -84,12 +96,11 @@ function readChoice(ctx: ReadContext, step: StepOf<'choice'>, state: SessionStat
 const charLength = (text: string) => [...text].length;
 
 function readText(step: StepOf<'text'>, state: SessionState, input: InboundContent, button: string | null): Reading {
-  if (button === 'suggested' && step.suggestFrom) {
-    const source = state.answers[step.suggestFrom];
-    if (source?.kind === 'text') return { kind: 'answer', answer: { kind: 'text', text: suggestTitle(source.text, step.maxLength) } };
-  }
-  if (input.kind !== 'text') return error('error_expected_text');
-  const text = input.text.trim();
+  const source = button === 'suggested' && step.suggestFrom ? state.answers[step.suggestFrom] : undefined;
+  // The suggestion is held to the same limits as typed text: "?! Jalan rusak…" suggests an empty title.
+  const written = source?.kind === 'text' ? suggestTitle(source.text, step.maxLength) : input.kind === 'text' ? input.text : null;
+  if (written === null) return error('error_expected_text');
+  const text = written.trim();
   const length = charLength(text);
   if (length === 0) return error('error_text_empty');
   if (length < step.minLength) return error('error_text_too_short', { min: step.minLength, length });

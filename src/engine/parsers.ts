@@ -50,7 +50,11 @@ export function matchCommand(text: string, commands: Commands): { command: Comma
   for (const [command, words] of table) {
     for (const word of words) {
       const w = normalise(word);
-      if (w === '') continue;
+      // A word of symbols only ("?") normalises to nothing: compare it as written.
+      if (w === '') {
+        if (trimmed === word) return { command };
+        continue;
+      }
       if (input === w) return { command };
       if (input.startsWith(`${w} `)) return { command, argument: trimmed.slice(trimmed.toLowerCase().indexOf(' ') + 1).trim() };
     }
@@ -110,6 +114,9 @@ export function parseDate(text: string, today: CalendarDate): CalendarDate | nul
   if (['hari ini', 'today', 'tadi', 'barusan', 'sekarang', 'now'].includes(input)) return today;
   if (['kemarin', 'kemaren', 'yesterday'].includes(input)) return addDays(today, -1);
   if (['kemarin lusa', 'lusa kemarin'].includes(input)) return addDays(today, -2);
+  // Read so that the step can say "not in the future" instead of "not a date".
+  if (['besok', 'tomorrow'].includes(input)) return addDays(today, 1);
+  if (input === 'lusa') return addDays(today, 2);
   const ago = /^(\d{1,3}) (hari|days?) (lalu|yang lalu|ago)$/.exec(input);
   if (ago?.[1]) return addDays(today, -Number(ago[1]));
 
@@ -138,8 +145,10 @@ export function compareDates(a: CalendarDate, b: CalendarDate): number {
 export function suggestTitle(description: string, max = 60): string {
   const firstSentence = description.trim().split(/(?<=[.!?])\s|\n/)[0] ?? '';
   const clean = firstSentence.replace(/\s+/g, ' ').replace(/[.!?]+$/, '');
-  if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max);
+  // Counted in characters like the text step counts them, leaving room for the "…".
+  const chars = [...clean];
+  if (chars.length <= max) return clean;
+  const cut = chars.slice(0, max - 1).join('');
   const space = cut.lastIndexOf(' ');
   return `${(space > 20 ? cut.slice(0, space) : cut).trim()}…`;
 }

@@ -1,5 +1,5 @@
 /** Turns the current step into the message the citizen sees: prompt, options, the summary. */
-import type { Choice, Language, OutboundMessage } from '../domain/index.js';
+import type { Choice, OutboundMessage } from '../domain/index.js';
 import type { Catalog } from './catalog.js';
 import type { Flow, StepOf, Step } from './flow-schema.js';
 import type { FlowSet } from './flow-loader.js';

@@ -74,13 +74,20 @@ function handle(run: Run, input: InboundContent): void {
   answer(run, flow, current, input);
 }
 
-/** Inside a form only cancel/back/help/language are words of power; elsewhere every command is. */
+/**
+ * Inside a form only cancel/back/help/language are words of power, and only on their own ("batal",
+ * "bahasa en"): an answer that merely starts with one ("Tolong perbaiki jalan…", "Stop pungli…") is
+ * an answer. Elsewhere every command is.
+ */
 function commandOf(run: Run, input: InboundContent): { command: CommandName; argument?: string } | null {
   if (input.kind === 'command') return { command: input.command, ...(input.argument ? { argument: input.argument } : {}) };
   if (input.kind !== 'text') return null;
   const found = matchCommand(input.text, run.ctx.flows.commands);
   if (!found) return null;
-  if (isForm(run.ctx, run.state.flowId) && !['cancel', 'back', 'help', 'language'].includes(found.command)) return null;
+  if (isForm(run.ctx, run.state.flowId)) {
+    if (!['cancel', 'back', 'help', 'language'].includes(found.command)) return null;
+    if (found.argument && !(found.command === 'language' && languageNamed(found.argument))) return null;
+  }
   return found;
 }
 
@@ -111,9 +118,13 @@ function runCommand(run: Run, command: CommandName, argument?: string): void {
   }
 }
 
+function languageNamed(argument: string): Language | undefined {
+  const wanted = normalise(argument);
+  return ['en', 'english', 'inggris'].includes(wanted) ? 'en' : ['id', 'indonesia', 'bahasa indonesia', 'indonesian'].includes(wanted) ? 'id' : undefined;
+}
+
 function switchLanguage(run: Run, argument?: string): void {
-  const wanted = argument ? normalise(argument) : '';
-  const named: Language | undefined = ['en', 'english', 'inggris'].includes(wanted) ? 'en' : ['id', 'indonesia', 'bahasa indonesia', 'indonesian'].includes(wanted) ? 'id' : undefined;
+  const named = argument ? languageNamed(argument) : undefined;
   const language: Language = named ?? (run.state.language === 'id' ? 'en' : 'id');
   run.state = { ...run.state, language };
   run.effects.push({ type: 'language', language });

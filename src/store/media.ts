@@ -11,17 +11,18 @@ import type { Db } from './prisma.js';
 
 export type SavedMedia = { ok: true; media: MediaRef } | { ok: false; reason: 'unknown-type'; mimeType: string };
 
-const TEXTUAL = new Set(['text/plain']);
+/** What the service ever accepts; each flow step narrows it further (conversations/*.yaml). */
+const ACCEPTED = /^(image|video|audio)\/|^application\/pdf$/;
 
 export class MediaStore {
   constructor(private readonly db: Db, private readonly dir: string) {}
 
   async save(input: { channel: Channel; chatId: string; data: Buffer; declaredMime: string; name?: string }): Promise<SavedMedia> {
     const sniffed = await fileTypeFromBuffer(input.data);
-    const mimeType = sniffed?.mime ?? (TEXTUAL.has(input.declaredMime) ? input.declaredMime : null);
-    if (!mimeType) return { ok: false, reason: 'unknown-type', mimeType: input.declaredMime || 'application/octet-stream' };
+    const mimeType = sniffed?.mime;
+    if (!mimeType || !ACCEPTED.test(mimeType)) return { ok: false, reason: 'unknown-type', mimeType: mimeType ?? (input.declaredMime || 'application/octet-stream') };
     const sha256 = createHash('sha256').update(input.data).digest('hex');
-    const storageKey = `${sha256.slice(0, 2)}/${sha256}${sniffed ? `.${sniffed.ext}` : ''}`;
+    const storageKey = `${sha256.slice(0, 2)}/${sha256}.${sniffed.ext}`;
     const path = join(this.dir, storageKey);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, input.data);

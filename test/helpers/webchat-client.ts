@@ -64,9 +64,9 @@ export async function fileComplaint(
   m = await step({ choice: WebchatClient.choice(m, answers.category ?? 'Pekerjaan Umum') });
   m = await step({ choice: WebchatClient.choice(m, answers.subcategory ?? 'Jalan Rusak') });
   m = await step(answers.description ?? 'Jalan di depan Pasar Dinoyo berlubang besar sejak dua minggu, sudah ada pengendara jatuh.');
-  m = await step({ choice: WebchatClient.choice(m, 'judul') });
-  if ((answers.type ?? 'Pengaduan') !== 'Aspirasi') m = await step('kemarin');
-  m = await step(answers.address ?? 'Jl. MT Haryono depan Pasar Dinoyo, Lowokwaru');
+  await step({ choice: WebchatClient.choice(m, 'judul') });
+  if ((answers.type ?? 'Pengaduan') !== 'Aspirasi') await step('kemarin');
+  await step(answers.address ?? 'Jl. MT Haryono depan Pasar Dinoyo, Lowokwaru');
   m = await step('lewati');
   m = await step({ choice: WebchatClient.choice(m, answers.agency ?? 'Tidak tahu') });
   m = await step({ choice: WebchatClient.choice(m, answers.anonymous ? 'Ya' : 'Tidak') });

@@ -10,16 +10,26 @@ const ClientMessageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
 /** Far above any form field: the engine answers "too long" for what it keeps; this guards the server. */
 export const MAX_TEXT_BYTES = 200_000;
 
-export const WebchatPostSchema = z.union([
-  z.strictObject({ chatId: ChatIdSchema, text: z.string().max(MAX_TEXT_BYTES), clientMessageId: ClientMessageId }),
-  z.strictObject({ chatId: ChatIdSchema, choice: z.string().min(1).max(200), clientMessageId: ClientMessageId }),
-  z.strictObject({
+const LocationSchema = z.strictObject({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  address: z.string().max(500).optional(),
+});
+const COMMANDS = ['start', 'cancel', 'back', 'help', 'language', 'menu', 'report', 'status'] as const;
+
+/** Exactly one of text, choice, location or command, beside the chat id. */
+export const WebchatPostSchema = z
+  .strictObject({
     chatId: ChatIdSchema,
-    location: z.strictObject({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), address: z.string().max(500).optional() }),
     clientMessageId: ClientMessageId,
-  }),
-  z.strictObject({ chatId: ChatIdSchema, command: z.enum(['start', 'cancel', 'back', 'help', 'language', 'menu', 'report', 'status']), clientMessageId: ClientMessageId }),
-]);
+    text: z.string().max(MAX_TEXT_BYTES).optional(),
+    choice: z.string().min(1).max(200).optional(),
+    location: LocationSchema.optional(),
+    command: z.enum(COMMANDS).optional(),
+  })
+  .refine((body) => [body.text, body.choice, body.location, body.command].filter((v) => v !== undefined).length === 1, {
+    error: 'send exactly one of "text", "choice", "location" or "command"',
+  });
 export type WebchatPost = z.infer<typeof WebchatPostSchema>;
 
 export function toInbound(body: WebchatPost, receivedAt: Date): InboundMessage {
@@ -30,8 +40,8 @@ export function toInbound(body: WebchatPost, receivedAt: Date): InboundMessage {
     platformMessageId: body.clientMessageId ?? randomUUID(),
     receivedAt,
   };
-  if ('text' in body) return { ...base, content: { kind: 'text', text: body.text } };
-  if ('choice' in body) return { ...base, content: { kind: 'choice', choiceId: body.choice } };
-  if ('location' in body) return { ...base, content: { kind: 'location', ...body.location } };
-  return { ...base, content: { kind: 'command', command: body.command } };
+  if (body.text !== undefined) return { ...base, content: { kind: 'text', text: body.text } };
+  if (body.choice !== undefined) return { ...base, content: { kind: 'choice', choiceId: body.choice } };
+  if (body.location !== undefined) return { ...base, content: { kind: 'location', ...body.location } };
+  return { ...base, content: { kind: 'command', command: body.command ?? 'start' } };
 }

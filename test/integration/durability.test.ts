@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeSubmission } from '../../src/services/intake.js';
+import { PgComplaintStore } from '../../src/store/complaints.js';
+import { deleteKeys, eventually, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
+import { fileComplaint, WebchatClient } from '../helpers/webchat-client.js';
+
+describe('a confirmed complaint is never lost or doubled', () => {
+  let web: TestApp;
+  beforeAll(async () => {
+    // Only the web role: nothing consumes the queue, so the confirm sits between Redis and the worker.
+    web = await startTestApp({ role: 'web' });
+  });
+  afterAll(async () => {
+    await web.dispose();
+  });
+
+  it('survives Redis being flushed between the confirm and the worker: recovery re-enqueues it', async () => {
+    const { code } = await fileComplaint(new WebchatClient(web.http!));
+    expect(await web.db.submission.findUnique({ where: { trackingCode: code } })).toMatchObject({ state: 'PENDING' });
+    expect(await web.queues.intake.getJob(code)).toBeDefined();
+
+    await deleteKeys(web.config.REDIS_URL, web.prefix); // the flush: queue, job and locks are gone
+    expect(await web.queues.intake.getJob(code)).toBeUndefined();
+    expect(await web.db.complaint.findUnique({ where: { trackingCode: code } })).toBeNull();
+
+    const worker = await startTestApp({ role: 'worker', config: { ...testConfig(), REDIS_PREFIX: web.prefix } });
+    try {
+      const complaint = await eventually(() => worker.db.complaint.findUnique({ where: { trackingCode: code } }), 'the recovered complaint');
+      expect(complaint.status).toBe('FORWARDED');
+      expect(await worker.db.submission.findUnique({ where: { trackingCode: code } })).toMatchObject({ state: 'STORED' });
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('stores one complaint when the same job runs twice, and queues one notice', async () => {
+    const { code } = await fileComplaint(new WebchatClient(web.http!));
+    const store = new PgComplaintStore(web.db);
+    const notices: string[] = [];
+    const deps = { store, notifications: { enqueueNotification: (job: { eventId: string }) => Promise.resolve(void notices.push(job.eventId)) } };
+    const [first, second] = await Promise.all([storeSubmission(deps, code), storeSubmission(deps, code)]);
+    const third = await storeSubmission(deps, code);
+    expect(await web.db.complaint.count({ where: { trackingCode: code } })).toBe(1);
+    expect(new Set([first.complaintId, second.complaintId, third.complaintId]).size).toBe(1);
+    expect(new Set(notices).size).toBe(1);
+    expect(await web.db.complaintEvent.count({ where: { complaint: { trackingCode: code }, type: 'CREATED' } })).toBe(1);
+  });
+
+  it('keeps one queued job when a submission is enqueued again', async () => {
+    const { code } = await fileComplaint(new WebchatClient(web.http!));
+    expect(await web.recover()).toBeGreaterThanOrEqual(1);
+    await web.recover();
+    const waiting = await web.queues.intake.getJobs(['waiting', 'delayed', 'active']);
+    expect(waiting.filter((j) => j.id === code)).toHaveLength(1);
+  });
+
+  it('handles the same inbound message once', async () => {
+    const client = new WebchatClient(web.http!);
+    await client.say({ command: 'start' });
+    const body = { chatId: client.chatId, clientMessageId: 'same-message-1', choice: 'main.report' };
+    const first = await web.http!.inject({ method: 'POST', url: '/api/webchat/messages', payload: body });
+    const again = await web.http!.inject({ method: 'POST', url: '/api/webchat/messages', payload: body });
+    expect(first.json()).toEqual({ accepted: true, duplicate: false });
+    expect(again.json()).toEqual({ accepted: true, duplicate: true });
+    const replies = await client.read();
+    expect(replies.map((m) => m.text)).toEqual(['Apa jenis laporan Anda?']);
+    const session = await web.db.conversationSession.findUnique({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } });
+    expect(session?.version).toBe(2);
+  });
+
+  it('fails a job whose payload breaks its schema at once, keeping it for an operator', async () => {
+    const worker = await startTestApp({ role: 'worker', config: { ...testConfig(), REDIS_PREFIX: web.prefix } });
+    try {
+      const job = await worker.queues.intake.add('store', { trackingCode: 'not a code' }, { jobId: 'broken-payload-1' });
+      const failed = await eventually(async () => ((await job.getState()) === 'failed' ? job : null), 'the failed job');
+      const reloaded = await worker.queues.intake.getJob(failed.id!);
+      expect(reloaded?.failedReason).toMatch(/payload does not match its schema/);
+      expect(reloaded?.attemptsMade).toBe(1);
+    } finally {
+      await worker.close();
+    }
+  });
+});
