@@ -62,7 +62,7 @@ export async function fileComplaint(
   let m = await step({ command: 'report' });
   m = await step({ choice: WebchatClient.choice(m, answers.type ?? 'Pengaduan') });
   m = await step({ choice: WebchatClient.choice(m, answers.category ?? 'Pekerjaan Umum') });
-  m = await step({ choice: WebchatClient.choice(m, answers.subcategory ?? 'Jalan Rusak') });
+  await step({ choice: WebchatClient.choice(m, answers.subcategory ?? 'Jalan Rusak') });
   m = await step(answers.description ?? 'Jalan di depan Pasar Dinoyo berlubang besar sejak dua minggu, sudah ada pengendara jatuh.');
   await step({ choice: WebchatClient.choice(m, 'judul') });
   if ((answers.type ?? 'Pengaduan') !== 'Aspirasi') await step('kemarin');
