@@ -33,9 +33,13 @@ const FOLD: Record<string, string> = { O: '0', I: '1', L: '1', U: 'V' };
  * Accepts any case, with or without dashes or spaces.
  */
 export function parseTrackingCode(input: string): string | null {
-  const compact = input.toUpperCase().replace(/[\s\-_.]/g, '');
+  const upper = input.toUpperCase().trim();
+  const compact = upper.replace(/[\s\-_.]/g, '');
   const match = /^([A-Z]{2,5})([0-9A-Z]{8})$/.exec(compact);
   if (!match?.[1] || !match[2]) return null;
+  // A prefix written on its own is the prefix: "ADU-7KQ2-M9X" is a short code, not AD-V7KQ-2M9X.
+  const written = /^([A-Z]+)[\s\-_.]/.exec(upper)?.[1];
+  if (written !== undefined && written !== match[1]) return null;
   const body = [...match[2]].map((ch) => FOLD[ch] ?? ch).join('');
   if (![...body].every((ch) => CODE_ALPHABET.includes(ch))) return null;
   return `${match[1]}-${body.slice(0, 4)}-${body.slice(4)}`;
