@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerWebchatRoutes, type WebchatRouteDeps } from './webchat-routes.js';
 
 export interface HttpDeps {
@@ -16,7 +16,8 @@ export interface HttpDeps {
 const CHECK_TIMEOUT_MS = 2_000;
 
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.log, bodyLimit: 512 * 1024, disableRequestLogging: true, trustProxy: true });
+  // No per-request logs: the page polls every few seconds; handlers log what matters, with ids.
+  const app = Fastify({ loggerInstance: deps.log, bodyLimit: 512 * 1024, logController: new LogController({ disableRequestLogging: true }), trustProxy: true });
   await app.register(fastifyMultipart, { limits: { fileSize: deps.webchat.maxUploadBytes, files: 1, fields: 4 } });
   await app.register(fastifyStatic, { root: deps.publicDir, index: ['index.html'], maxAge: '1h' });
 
