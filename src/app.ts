@@ -94,13 +94,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   channels.register(webchat);
 
   const complaints = new PgComplaintStore(db);
+  const sessions = new PgSessionStore(db);
   const limiter = new RedisRateLimiter(redis, prefix);
   const intakeQueue = new BullIntakeQueue(queues.intake);
   const notificationQueue = new BullNotificationQueue(queues.notify);
   const handle = createInboundHandler({
     flows,
     catalog,
-    sessions: new PgSessionStore(db),
+    sessions,
     lock: new RedisChatLock(redis, prefix),
     dedupe: new RedisInboundDedupe(redis, prefix),
     sender: channels,
@@ -124,6 +125,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       intake: { store: complaints, notifications: notificationQueue },
       notify: { store: complaints, sender: channels, texts: flows.texts },
       recovery,
+      expiry: { sessions, sender: channels, flows, idleMinutes: config.SESSION_IDLE_MINUTES },
       recoveryGraceMs: 30_000,
       now,
     });

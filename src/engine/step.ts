@@ -51,12 +51,24 @@ export function step(ctx: EngineContext, previous: SessionState | null, input: I
   return { state: run.state, messages: run.messages, effects: run.effects };
 }
 
-function isExpired(ctx: EngineContext, state: SessionState, now: Date): boolean {
+/**
+ * Ends a form left idle past the limit, for the sweep that tells the citizen without waiting for
+ * their next message. Returns null when the session is not an expired form.
+ */
+export function expireSession(ctx: Pick<EngineContext, 'flows' | 'idleMinutes'>, state: SessionState, now: Date): Omit<StepResult, 'effects'> | null {
+  if (!isExpired(ctx, state, now) || !isForm(ctx, state.flowId)) return null;
+  return {
+    state: { ...idleState(state.language, now), lastActiveAt: state.lastActiveAt },
+    messages: [{ text: ctx.flows.texts.t('session_expired', state.language, { minutes: ctx.idleMinutes }) }],
+  };
+}
+
+function isExpired(ctx: Pick<EngineContext, 'idleMinutes'>, state: SessionState, now: Date): boolean {
   return state.flowId !== null && now.getTime() - Date.parse(state.lastActiveAt) > ctx.idleMinutes * 60_000;
 }
 
 /** A form collects answers; a menu (onComplete "none") only routes. Only forms guard their words. */
-function isForm(ctx: EngineContext, flowId: string | null): boolean {
+function isForm(ctx: Pick<EngineContext, 'flows'>, flowId: string | null): boolean {
   const flow = flowId ? ctx.flows.flows.get(flowId) : undefined;
   return flow !== undefined && flow.onComplete !== 'none';
 }

@@ -24,6 +24,10 @@ export interface SessionStore {
    * is written in the same transaction, so the code the citizen sees is always backed by a row.
    */
   saveSession(chat: ChatRef, state: SessionState, expectedVersion: number | null, expiresAt: Date, submission?: SubmittedForm): Promise<'saved' | 'conflict'>;
+  /** Sessions past their expiresAt: forms left idle, and finished conversations past their keep time. */
+  findExpiredSessions(now: Date, limit: number): Promise<(StoredSession & { chat: ChatRef })[]>;
+  /** Deletes the session if nobody saved it since `version`. */
+  deleteSession(chat: ChatRef, version: number): Promise<boolean>;
   findPreferredLanguage(chat: ChatRef, senderId: string): Promise<Language | null>;
   savePreferredLanguage(chat: ChatRef, senderId: string, language: Language): Promise<void>;
 }

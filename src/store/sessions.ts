@@ -1,6 +1,6 @@
 /** Conversation sessions in PostgreSQL, saved with an optimistic version check. */
 import { isLanguage, type Language, type SubmittedForm } from '../domain/index.js';
-import { SessionStateSchema, type SessionState } from '../engine/index.js';
+import { idleState, SessionStateSchema, type SessionState } from '../engine/index.js';
 import type { ChatRef, SessionStore, StoredSession } from '../services/ports.js';
 import { isUniqueViolation, type Db } from './prisma.js';
 
@@ -12,7 +12,7 @@ export class PgSessionStore implements SessionStore {
     if (!row) return null;
     const parsed = SessionStateSchema.safeParse(row.state);
     // A state written by an older flow version that no longer parses starts the chat afresh.
-    if (!parsed.success) return { state: { flowId: null, stepId: null, answers: {}, history: [], editing: false, picking: false, language: isLanguage(row.language) ? row.language : 'id', lastActiveAt: row.updatedAt.toISOString() }, version: row.version };
+    if (!parsed.success) return { state: idleState(isLanguage(row.language) ? row.language : 'id', row.updatedAt), version: row.version };
     return { state: parsed.data, version: row.version };
   }
 
@@ -34,6 +34,20 @@ export class PgSessionStore implements SessionStore {
       if (isUniqueViolation(error)) return 'conflict';
       throw error;
     }
+  }
+
+  async findExpiredSessions(now: Date, limit: number): Promise<(StoredSession & { chat: ChatRef })[]> {
+    const rows = await this.db.conversationSession.findMany({ where: { expiresAt: { lt: now } }, orderBy: { expiresAt: 'asc' }, take: limit });
+    return rows.map((row) => {
+      const parsed = SessionStateSchema.safeParse(row.state);
+      const state = parsed.success ? parsed.data : { ...idleState('id', row.updatedAt) };
+      return { chat: { channel: row.channel, chatId: row.chatId }, state, version: row.version };
+    });
+  }
+
+  async deleteSession(chat: ChatRef, version: number): Promise<boolean> {
+    const { count } = await this.db.conversationSession.deleteMany({ where: { ...chat, version } });
+    return count > 0;
   }
 
   async findPreferredLanguage(chat: ChatRef, senderId: string): Promise<Language | null> {

@@ -10,6 +10,7 @@ import { IntakeJobSchema, NotifyJobSchema, QUEUE } from '../queue/queues.js';
 import { InvalidSubmissionError, storeSubmission, type IntakeDeps } from '../services/intake.js';
 import { sendNotification, type NotifyDeps } from '../services/notify.js';
 import { SendError } from '../services/ports.js';
+import { expireIdleSessions, type ExpiryDeps } from '../services/expiry.js';
 import { recoverPendingSubmissions, type RecoveryDeps } from '../services/recovery.js';
 
 export interface WorkerDeps {
@@ -20,6 +21,7 @@ export interface WorkerDeps {
   intake: IntakeDeps;
   notify: NotifyDeps;
   recovery: RecoveryDeps;
+  expiry: ExpiryDeps;
   /** How old a pending submission must be before the periodic sweep re-enqueues it. */
   recoveryGraceMs: number;
   now: () => Date;
@@ -66,9 +68,12 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
   const maintenance = new Worker(
     QUEUE.maintenance,
     async () => {
-      const count = await recoverPendingSubmissions(deps.recovery, new Date(deps.now().getTime() - deps.recoveryGraceMs));
+      const now = deps.now();
+      const count = await recoverPendingSubmissions(deps.recovery, new Date(now.getTime() - deps.recoveryGraceMs));
       if (count > 0) deps.log.warn({ count }, 're-enqueued pending submissions');
-      return { count };
+      const expired = await expireIdleSessions(deps.expiry, now);
+      if (expired > 0) deps.log.info({ count: expired }, 'told citizens their idle forms expired');
+      return { count, expired };
     },
     { ...options, concurrency: 1 },
   );

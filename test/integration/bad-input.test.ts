@@ -1,6 +1,9 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboundMessage } from '../../src/domain/index.js';
+import { expireIdleSessions } from '../../src/services/expiry.js';
 import { describeDatabase, ensureDatabase } from '../../src/store/database.js';
+import { PgSessionStore } from '../../src/store/sessions.js';
 import { eventually, startTestApp, type TestApp } from '../helpers/app.js';
 import { WebchatClient } from '../helpers/webchat-client.js';
 
@@ -113,6 +116,24 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
     const [expired, menu] = await client.say('Jalan rusak parah sekali di depan rumah saya sejak lama');
     expect(expired?.text).toMatch(/^Sesi Anda sebelumnya berakhir karena tidak aktif lebih dari 60 menit/);
     expect(menu?.text).toMatch(/^Selamat datang/);
+  });
+
+  it('tells the citizen when an idle form expires, without waiting for their next message', async () => {
+    const client = await atDescription();
+    const finished = new WebchatClient(app.http!);
+    await finished.say({ command: 'start' });
+    const sessions = new PgSessionStore(app.db);
+    const deps = { sessions, sender: { send: (chat: { chatId: string }, messages: readonly OutboundMessage[]) => app.webchat.send(chat.chatId, messages) }, flows: app.flows, idleMinutes: app.config.SESSION_IDLE_MINUTES };
+    await expireIdleSessions(deps, clock); // sessions of earlier tests may expire; this one is fresh
+    expect(await client.read()).toEqual([]);
+    const later = new Date(clock.getTime() + (app.config.SESSION_IDLE_MINUTES + 1) * 60_000);
+    expect(await expireIdleSessions(deps, later)).toBeGreaterThanOrEqual(1);
+    expect((await client.read()).map((m) => m.text)).toEqual([expect.stringMatching(/^Sesi Anda sebelumnya berakhir/)]);
+    const ended = await sessions.findSession({ channel: 'WEBCHAT', chatId: client.chatId });
+    expect(ended?.state.flowId).toBeNull();
+    // A second sweep says nothing more; a conversation left at the menu is never told.
+    expect(await expireIdleSessions(deps, later)).toBe(0);
+    expect(await finished.read()).toEqual([]);
   });
 
   it('answers "coba lagi" and reports not ready when Redis is down, changing nothing', async () => {
