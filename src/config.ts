@@ -67,7 +67,20 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   return { ok: false, problems };
 }
 
-/** Connection URLs may carry passwords: never echo them back. */
+/**
+ * Connection URLs may carry passwords: echo only scheme, host and path, with the credentials shown
+ * as *** and no query string; what does not parse as a URL with a host is echoed only if it cannot
+ * hold a credential.
+ */
 function redact(name: string, value: string): string {
-  return /URL|TOKEN|SECRET|PASSWORD/.test(name) ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
+  if (!/URL|TOKEN|SECRET|PASSWORD/.test(name)) return value;
+  const hidden = /@|password|secret|token/i.test(value) ? '(hidden)' : value;
+  try {
+    const url = new URL(value);
+    if (!url.host) return hidden;
+    const credentials = url.username || url.password ? '***@' : '';
+    return `${url.protocol}//${credentials}${url.host}${url.pathname === '/' && !value.endsWith('/') ? '' : url.pathname}`;
+  } catch {
+    return hidden;
+  }
 }

@@ -15,8 +15,7 @@ export const SubmittedFormSchema = z.strictObject({
   language: z.enum(LANGUAGES),
   type: z.enum(COMPLAINT_TYPES),
   categoryId: z.string().min(1),
-  /** Counted in characters as the form step counts them: 120 emoji are 240 UTF-16 units. */
-  title: z.string().min(1).refine((t) => [...t].length <= 200, { error: 'at most 200 characters' }),
+  title: z.string().min(1).max(200),
   description: z.string().min(1).max(10_000),
   incidentDate: z.iso.date().nullable(),
   location: z.strictObject({

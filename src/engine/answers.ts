@@ -32,6 +32,8 @@ export interface ReadContext {
   flow: Flow;
   language: Language;
   texts: Texts;
+  /** This deployment's tracking-code prefix: "terima kasih" must not be read as code TER-1MAK-AS1H. */
+  codePrefix: string;
 }
 
 /** Which button of this step was pressed (null: no button), or `closed` for a button of another step. */
@@ -72,7 +74,7 @@ export function readAnswer(ctx: ReadContext, step: Step, state: SessionState, in
       return readYesNo(ctx, input, button);
     case 'tracking_code': {
       const code = input.kind === 'text' ? findTrackingCode(input.text) : null;
-      return code ? { kind: 'answer', answer: { kind: 'code', code } } : error('error_code_invalid');
+      return code?.startsWith(`${ctx.codePrefix}-`) ? { kind: 'answer', answer: { kind: 'code', code } } : error('error_code_invalid');
     }
     case 'summary':
       return readSummary(ctx, state, input, button);

@@ -4,7 +4,7 @@
  * come in through the context, so every flow can be table-tested.
  */
 import type { CommandName, InboundContent, Language, OutboundMessage, SubmittedForm } from '../domain/index.js';
-
+import { findTrackingCode } from '../domain/index.js';
 import { readAnswer, type Notice, type ReadContext } from './answers.js';
 import type { Catalog } from './catalog.js';
 import type { Flow, Step } from './flow-schema.js';
@@ -153,8 +153,11 @@ function lookupText(run: Run, argument: string): void {
   answer(run, status, codeStep, { kind: 'text', text: argument });
 }
 
-/** No flow running: a code looks it up, "lapor" starts a report, anything else opens the menu. */
+const codePrefixOf = (ctx: EngineContext) => ctx.trackingCode.split('-')[0] ?? '';
+
+/** No flow running: a tracking code looks it up, anything else opens the menu. */
 function idle(run: Run, input: InboundContent): void {
+  if (input.kind === 'text' && findTrackingCode(input.text)?.startsWith(`${codePrefixOf(run.ctx)}-`)) return lookupText(run, input.text);
   if (input.kind === 'choice') say(run, { text: text(run, 'error_choice_closed') });
   startFlow(run, 'menu');
 }
@@ -189,6 +192,7 @@ function answer(run: Run, flow: Flow, current: Step, input: InboundContent): voi
     flow,
     language: run.state.language,
     texts: run.ctx.flows.texts,
+    codePrefix: codePrefixOf(run.ctx),
   };
   const reading = readAnswer(readCtx, current, run.state, input);
   switch (reading.kind) {
@@ -230,6 +234,12 @@ function summaryAction(run: Run, flow: Flow, current: Step, action: 'send' | 'ch
   if (action === 'change') {
     run.state = { ...run.state, picking: true };
     return prompt(run, flow, current);
+  }
+  // An edit left a later answer empty (a new category clears the sub-category): ask it before sending.
+  const missing = flow.steps.find((s) => s.field && s.kind !== 'media' && s.kind !== 'summary' && applies(s, run.state.answers) && !run.state.answers[s.id]);
+  if (missing) {
+    run.state = { ...run.state, stepId: missing.id, editing: true, picking: false };
+    return prompt(run, flow, missing);
   }
   const form = buildForm(run.ctx, flow, run.state, run.now);
   run.effects.push({ type: 'submit', form });
