@@ -22,13 +22,15 @@ describe('the web chat page, as a citizen uses it', () => {
     app = await startTestApp();
     base = await app.http!.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
     page = await context.newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => void (message.type() === 'error' && problems.push(`console: ${message.text()}`)));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
     page.on('requestfailed', (request) => problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
   });
 
@@ -49,12 +51,13 @@ describe('the web chat page, as a citizen uses it', () => {
     await page.locator('[data-testid="choice"]:enabled').filter({ hasText: label }).click({ timeout: STEP_MS });
   }
 
-  /** Types into the composer and sends with Enter, as on a phone keyboard's send key. */
-  async function say(text: string, after: string | RegExp): Promise<void> {
-    await bot(after);
+  /** Waits for the question, types the answer and sends it with the keyboard's Enter or the Kirim button. */
+  async function say(text: string, question: string | RegExp, via: 'enter' | 'button' = 'enter'): Promise<void> {
+    await bot(question);
     const input = page.getByTestId('composer-input');
     await input.fill(text);
-    await input.press('Enter');
+    if (via === 'enter') await input.press('Enter');
+    else await page.getByTestId('composer-send').click();
     await page.getByTestId('user-message').filter({ hasText: text }).last().getByText('✓ terkirim').waitFor({ timeout: STEP_MS });
   }
 
@@ -90,6 +93,7 @@ describe('the web chat page, as a citizen uses it', () => {
     // The intake worker routes the report and the notify worker posts to the chat; the page polls it in.
     const notice = await bot('diteruskan ke', 20_000);
     const chatId = (await context.storageState()).origins[0]?.localStorage.find((e) => e.name === 'aduan.chatId')?.value;
+    expect(chatId).toMatch(/^[0-9a-f-]{36}$/);
     const complaint = await app.db.complaint.findUnique({ where: { trackingCode: code }, include: { agency: true, category: true } });
     expect(complaint).toMatchObject({ type: 'PENGADUAN', status: 'FORWARDED', channel: 'WEBCHAT', chatId, regionCode: '35.73.05', anonymous: false, confidential: false });
     expect(complaint?.category.code).toBe('pu-jalan-rusak');
@@ -97,7 +101,7 @@ describe('the web chat page, as a citizen uses it', () => {
     expect(await notice.textContent()).toContain(`diteruskan ke ${complaint?.agency?.name}.`);
     expect(await notice.locator('.code').textContent()).toBe(code);
 
-    await say(`cek ${code}`, 'diteruskan ke');
+    await say(`cek ${code}`, 'diteruskan ke', 'button');
     const status = await bot('Riwayat:');
     const answer = (await status.textContent()) ?? '';
     expect(answer).toContain(code);
