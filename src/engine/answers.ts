@@ -2,8 +2,8 @@
 import { findTrackingCode, type InboundContent, type Language } from '../domain/index.js';
 import type { Catalog } from './catalog.js';
 import type { Commands, Step, StepOf } from './flow-schema.js';
-import { compareDates, localDate, matchChoice, matchWord, mimeAllowed, normalise, parseDate, suggestTitle, toIsoDate } from './parsers.js';
-import { mediaCount, optionsOf, splitChoiceId, summaryFields, type StepOption } from './render.js';
+import { compareDates, localDate, matchChoice, matchWord, mimeAllowed, normalise, parseDate, toIsoDate } from './parsers.js';
+import { mediaCount, optionsOf, splitChoiceId, suggestionFor, summaryFields, type StepOption } from './render.js';
 import type { Flow } from './flow-schema.js';
 import type { Answer, SessionState } from './session.js';
 import type { TextKey, TextParams, Texts } from './texts.js';
@@ -98,9 +98,9 @@ function readChoice(ctx: ReadContext, step: StepOf<'choice'>, state: SessionStat
 const charLength = (text: string) => [...text].length;
 
 function readText(step: StepOf<'text'>, state: SessionState, input: InboundContent, button: string | null): Reading {
-  const source = button === 'suggested' && step.suggestFrom ? state.answers[step.suggestFrom] : undefined;
   // The suggestion is held to the same limits as typed text: "?! Jalan rusak…" suggests an empty title.
-  const written = source?.kind === 'text' ? suggestTitle(source.text, step.maxLength) : input.kind === 'text' ? input.text : null;
+  const suggested = button === 'suggested' ? suggestionFor(step, state) : null;
+  const written = suggested ?? (input.kind === 'text' ? input.text : null);
   if (written === null) return error('error_expected_text');
   const text = written.trim();
   const length = charLength(text);

@@ -48,7 +48,8 @@ export function optionsOf(step: StepOf<'choice'>, state: SessionState, catalog: 
   } else {
     options = catalog.agencies.map((a) => ({ id: a.code, label: a.name, value: a.id }));
   }
-  if (step.unknownOption) options.push({ id: UNKNOWN_OPTION, label: localise(step.unknownOption, lang), value: null });
+  // "I don't know" comes first: it is the common answer, and twenty agencies scroll off a phone screen.
+  if (step.unknownOption) options.unshift({ id: UNKNOWN_OPTION, label: localise(step.unknownOption, lang), value: null });
   return options;
 }
 
@@ -74,9 +75,8 @@ export function renderStep(ctx: RenderContext, flow: Flow, step: Step, state: Se
     case 'choice':
       return { text: localise(step.prompt, lang), choices: choices(optionsOf(step, state, ctx.catalog)), input: 'choice' };
     case 'text': {
-      const source = step.suggestFrom ? state.answers[step.suggestFrom] : undefined;
-      if (source?.kind === 'text') {
-        const suggestion = suggestTitle(source.text, step.maxLength);
+      const suggestion = suggestionFor(step, state);
+      if (suggestion !== null) {
         return {
           text: localise(step.prompt, lang, { suggestion }),
           choices: choices([{ id: 'suggested', label: t.t('title_use_suggestion', lang) }]),
@@ -105,6 +105,15 @@ export function renderStep(ctx: RenderContext, flow: Flow, step: Step, state: Se
     case 'tracking_code':
       return { text: localise(step.prompt, lang), input: 'text' };
   }
+}
+
+/** A title is short: the suggestion stops near 60 characters even when the step allows more. */
+const SUGGESTION_MAX = 60;
+
+/** The text a `suggestFrom` step offers (the title from the account of events), or null. */
+export function suggestionFor(step: StepOf<'text'>, state: SessionState): string | null {
+  const source = step.suggestFrom ? state.answers[step.suggestFrom] : undefined;
+  return source?.kind === 'text' ? suggestTitle(source.text, Math.min(step.maxLength, SUGGESTION_MAX)) : null;
 }
 
 export const mediaCount = (answer: Answer | undefined) => (answer?.kind === 'media' ? answer.items.length : 0);

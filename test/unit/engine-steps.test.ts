@@ -64,10 +64,11 @@ describe('choice step', () => {
   it('agency: "tidak tahu" stores null, an agency stores its id', async () => {
     const c = await newConversation();
     fillTo(c, 'agency');
+    // "Tidak tahu" first: the common answer must not scroll off a phone screen.
     expect(c.last.messages[0]!.choices!.map((o) => o.label)).toEqual([
+      'Tidak tahu',
       'Dinas Pekerjaan Umum',
       'Dinas Kependudukan dan Pencatatan Sipil',
-      'Tidak tahu',
     ]);
     c.send('tidak tahu');
     expect(c.state!.answers.agency).toEqual({ kind: 'choice', optionId: 'unknown', value: null });
