@@ -26,3 +26,10 @@ export type Language = (typeof LANGUAGES)[number];
 export function isLanguage(value: unknown): value is Language {
   return value === 'id' || value === 'en';
 }
+
+/** What the append-only event log records (ComplaintEvent.type). */
+export const EVENT_TYPES = [
+  'CREATED', 'STATUS_CHANGED', 'FORWARDED', 'MESSAGE_IN', 'MESSAGE_OUT', 'NOTE', 'ATTACHMENT_ADDED', 'ASSIGNED',
+  'COPY_ADDED', 'RATED', 'REMINDER_SENT', 'DEADLINE_BREACHED', 'ESCALATED', 'DUPLICATE_SUSPECTED', 'MERGED',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];

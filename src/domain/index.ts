@@ -4,3 +4,6 @@ export * from './tracking-code.js';
 export * from './routing.js';
 export * from './privacy.js';
 export * from './submission.js';
+export * from './lifecycle.js';
+export * from './scope.js';
+export * from './deadlines.js';

@@ -17,7 +17,7 @@ export interface MediaRef {
 export type MediaKind = 'photo' | 'document' | 'voice' | 'video';
 
 /** Commands are events, not text: /start, a menu button, or the bot's keyword for it. */
-export type CommandName = 'start' | 'cancel' | 'back' | 'help' | 'language' | 'menu' | 'report' | 'status';
+export type CommandName = 'start' | 'cancel' | 'back' | 'help' | 'language' | 'menu' | 'report' | 'status' | 'rate' | 'reply';
 
 export type InboundContent =
   | { kind: 'text'; text: string }

@@ -31,7 +31,7 @@ export class FlowFileError extends Error {
   }
 }
 
-const REQUIRED_FLOWS = ['menu', 'complaint', 'status'];
+const REQUIRED_FLOWS = ['menu', 'complaint', 'status', 'feedback', 'reply'];
 const REQUIRED_FIELDS: readonly FormField[] = ['type', 'category', 'description', 'title'];
 
 export async function loadFlowSet(dir: string): Promise<FlowSet> {
@@ -148,6 +148,9 @@ function checkFlow(file: string, flow: Flow, flows: ReadonlyMap<string, Flow>, p
     seen.set(step.id, step);
   }
 
+  const needs: Partial<Record<Flow['onComplete'], readonly FormField[]>> = { feedback: ['resolved', 'rating'], reply: ['message'] };
+  const filled = flow.steps.flatMap((s) => (s.field ? [s.field] : []));
+  for (const field of needs[flow.onComplete] ?? []) if (!filled.includes(field)) problems.push(`${file}: no step fills the required field "${field}"`);
   if (flow.onComplete === 'submit') {
     const fields = flow.steps.flatMap((s) => (s.field ? [s.field] : []));
     for (const field of REQUIRED_FIELDS)

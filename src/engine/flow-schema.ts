@@ -23,6 +23,11 @@ export const FORM_FIELDS = [
   'agency',
   'anonymous',
   'confidential',
+  // The feedback form (after the agency's answer) and the citizen's reply to a complaint.
+  'resolved',
+  'rating',
+  'comment',
+  'message',
 ] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
@@ -106,8 +111,9 @@ export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
 export const FlowSchema = z.strictObject({
   id: slug,
   description: z.string().optional(),
-  /** What confirming the last step does: file the complaint, look a code up, or nothing (menus). */
-  onComplete: z.enum(['submit', 'lookup', 'none']),
+  /** What finishing the flow does: file the complaint, look a code up, nothing (menus), rate the
+   * agency's answer, or add the citizen's message to a complaint's thread. */
+  onComplete: z.enum(['submit', 'lookup', 'none', 'feedback', 'reply']),
   steps: z.array(StepSchema).min(1),
 });
 export type Flow = z.infer<typeof FlowSchema>;
@@ -121,6 +127,8 @@ export const CommandsSchema = z.strictObject({
     menu: z.array(z.string().min(1)).min(1),
     report: z.array(z.string().min(1)).min(1),
     status: z.array(z.string().min(1)).min(1),
+    rate: z.array(z.string().min(1)).min(1),
+    reply: z.array(z.string().min(1)).min(1),
   }),
   /** Words that end a media step or skip an optional one. */
   done: z.array(z.string().min(1)).min(1),

@@ -44,7 +44,7 @@ export function matchCommand(text: string, commands: Commands): { command: Comma
   const c = commands.commands;
   const table: [CommandName, string[]][] = [
     ['cancel', c.cancel], ['back', c.back], ['help', c.help], ['language', c.language],
-    ['menu', c.menu], ['report', c.report], ['status', c.status],
+    ['menu', c.menu], ['report', c.report], ['status', c.status], ['rate', c.rate], ['reply', c.reply],
   ];
   const input = normalise(trimmed);
   for (const [command, words] of table) {

@@ -71,39 +71,41 @@ export function renderStep(ctx: RenderContext, flow: Flow, step: Step, state: Se
   const lang = state.language;
   const t = ctx.flows.texts;
   const choices = (list: { id: string; label: string }[]): Choice[] => list.map((c) => ({ id: choiceId(step.id, c.id), label: c.label }));
+  const params: Record<string, string> = state.complaintCode ? { code: state.complaintCode } : {};
+  const promptText = (extra: Record<string, string> = {}) => localise(step.prompt, lang, { ...params, ...extra });
   switch (step.kind) {
     case 'choice':
-      return { text: localise(step.prompt, lang), choices: choices(optionsOf(step, state, ctx.catalog)), input: 'choice' };
+      return { text: promptText(), choices: choices(optionsOf(step, state, ctx.catalog)), input: 'choice' };
     case 'text': {
       const suggestion = suggestionFor(step, state);
       if (suggestion !== null) {
         return {
-          text: localise(step.prompt, lang, { suggestion }),
+          text: promptText({ suggestion }),
           choices: choices([{ id: 'suggested', label: t.t('title_use_suggestion', lang) }]),
           input: 'text',
         };
       }
-      return { text: localise(step.prompt, lang), input: 'text' };
+      return { text: promptText(), input: 'text' };
     }
     case 'yesno':
       return {
-        text: localise(step.prompt, lang),
+        text: promptText(),
         choices: choices([{ id: 'yes', label: t.t('yes', lang) }, { id: 'no', label: t.t('no', lang) }]),
         input: 'yesno',
       };
     case 'media': {
       const count = mediaCount(state.answers[step.id]);
       const label = count > 0 || !step.optional ? t.t('media_done', lang) : t.t('media_skip', lang);
-      return { text: localise(step.prompt, lang), choices: choices([{ id: 'done', label }]), input: 'media' };
+      return { text: promptText(), choices: choices([{ id: 'done', label }]), input: 'media' };
     }
     case 'summary':
       return state.picking ? renderPicker(ctx, flow, step, state) : renderSummary(ctx, flow, step, state);
     case 'date':
-      return { text: localise(step.prompt, lang), input: 'date' };
+      return { text: promptText(), input: 'date' };
     case 'location':
-      return { text: localise(step.prompt, lang), input: 'location' };
+      return { text: promptText(), input: 'location' };
     case 'tracking_code':
-      return { text: localise(step.prompt, lang), input: 'text' };
+      return { text: promptText(), input: 'text' };
   }
 }
 

@@ -44,9 +44,11 @@ export const SessionStateSchema = z.object({
   picking: z.boolean(),
   language: z.enum(LANGUAGES),
   lastActiveAt: z.iso.datetime(),
+  /** The complaint a feedback or reply flow is about. */
+  complaintCode: z.string().nullable().default(null),
 });
 export type SessionState = z.infer<typeof SessionStateSchema>;
 
 export function idleState(language: Language, now: Date): SessionState {
-  return { flowId: null, stepId: null, answers: {}, history: [], editing: false, picking: false, language, lastActiveAt: now.toISOString() };
+  return { flowId: null, stepId: null, answers: {}, history: [], editing: false, picking: false, language, lastActiveAt: now.toISOString(), complaintCode: null };
 }

@@ -30,7 +30,11 @@ export interface EngineContext {
 export type Effect =
   | { type: 'submit'; form: SubmittedForm }
   | { type: 'lookup'; code: string }
-  | { type: 'language'; language: Language };
+  | { type: 'language'; language: Language }
+  /** The citizen's verdict on the agency's answer. */
+  | { type: 'feedback'; code: string; resolved: boolean; rating: number; comment: string | null }
+  /** The citizen's message for a complaint's thread (an answer to "tunda", or more information). */
+  | { type: 'reply'; code: string; text: string };
 
 export interface StepResult {
   state: SessionState;
@@ -127,6 +131,15 @@ function runCommand(run: Run, command: CommandName, argument?: string): void {
     case 'status':
       if (argument) return lookupText(run, argument);
       return startFlow(run, 'status');
+    case 'rate':
+    case 'reply': {
+      const code = argument ? findTrackingCode(argument) : null;
+      if (!code?.startsWith(`${codePrefixOf(run.ctx)}-`)) {
+        say(run, { text: text(run, 'error_code_invalid') });
+        return reprompt(run);
+      }
+      return startFlow(run, command === 'rate' ? 'feedback' : 'reply', code);
+    }
   }
 }
 
@@ -162,12 +175,24 @@ function idle(run: Run, input: InboundContent): void {
   startFlow(run, 'menu');
 }
 
-function startFlow(run: Run, flowId: string): void {
+function startFlow(run: Run, flowId: string, complaintCode: string | null = null): void {
   const flow = run.ctx.flows.flows.get(flowId);
   const first = flow?.steps.find((s) => applies(s, {}));
   if (!flow || !first) return;
-  run.state = { ...idleState(run.state.language, run.now), flowId: flow.id, stepId: first.id };
+  run.state = { ...idleState(run.state.language, run.now), flowId: flow.id, stepId: first.id, complaintCode };
   prompt(run, flow, first);
+}
+
+/**
+ * Opens a flow about a complaint from outside a conversation: the feedback form after the agency's
+ * answer, or the reply form when an officer asks for more information. A citizen in the middle of
+ * a form is not interrupted (null): they can open it later with "nilai <kode>" or "tambah <kode>".
+ */
+export function beginFlow(ctx: EngineContext, previous: SessionState | null, flowId: 'feedback' | 'reply', complaintCode: string, now: Date): StepResult | null {
+  if (previous && previous.flowId !== null && !isExpired(ctx, previous, now) && isForm(ctx, previous.flowId)) return null;
+  const run: Run = { ctx, now, state: idleState(previous?.language ?? ctx.defaultLanguage, now), messages: [], effects: [] };
+  startFlow(run, flowId, complaintCode);
+  return { state: run.state, messages: run.messages, effects: run.effects };
 }
 
 function prompt(run: Run, flow: Flow, current: Step, notices: Notice[] = []): void {
@@ -252,10 +277,7 @@ function advance(run: Run, flow: Flow, current: Step): void {
   const index = flow.steps.indexOf(current);
   const later = flow.steps.slice(index + 1).filter((s) => applies(s, run.state.answers));
   const next = run.state.editing ? (later.find((s) => s.kind !== 'summary' && !run.state.answers[s.id]) ?? flow.steps.at(-1)) : later[0];
-  if (!next) {
-    run.state = idleState(run.state.language, run.now);
-    return startFlow(run, 'menu');
-  }
+  if (!next) return complete(run, flow);
   const editing = run.state.editing && next.kind !== 'summary';
   run.state = { ...run.state, stepId: next.id, history: [...run.state.history, current.id], editing, picking: false };
   prompt(run, flow, next);
@@ -283,3 +305,33 @@ function back(run: Run): void {
   prompt(run, flow, previous);
 }
 
+
+/** The last step of a flow without a summary was answered: hand its answers to the caller. */
+function complete(run: Run, flow: Flow): void {
+  const answers = run.state.answers;
+  const byField = (field: string) => {
+    const step = flow.steps.find((s) => s.field === field);
+    return step ? answers[step.id] : undefined;
+  };
+  const code = run.state.complaintCode;
+  run.state = idleState(run.state.language, run.now);
+  if (flow.onComplete === 'feedback' && code) {
+    const resolved = byField('resolved');
+    const rating = byField('rating');
+    const comment = byField('comment');
+    run.effects.push({
+      type: 'feedback',
+      code,
+      resolved: resolved?.kind === 'choice' ? resolved.value === 'yes' : resolved?.kind === 'yesno' ? resolved.value : false,
+      rating: rating?.kind === 'choice' ? Number(rating.value) : 0,
+      comment: comment?.kind === 'text' ? comment.text : null,
+    });
+    return;
+  }
+  if (flow.onComplete === 'reply' && code) {
+    const message = byField('message');
+    if (message?.kind === 'text') run.effects.push({ type: 'reply', code, text: message.text });
+    return;
+  }
+  startFlow(run, 'menu');
+}

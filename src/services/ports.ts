@@ -2,7 +2,7 @@
  * What the use cases need from the outside world. `store/` implements these with PostgreSQL and
  * Redis, `channels/` the sender; services never import a client library.
  */
-import type { Channel, ComplaintStatus, ComplaintType, Language, OutboundMessage, SubmittedForm } from '../domain/index.js';
+import type { Channel, ComplaintStatus, ComplaintType, EventType, Language, OutboundMessage, SubmittedForm } from '../domain/index.js';
 import type { RouteDecision, RoutingRuleView } from '../domain/index.js';
 import type { Catalog, SessionState } from '../engine/index.js';
 
@@ -72,7 +72,7 @@ export interface CatalogSource {
 }
 
 export interface LookupEvent {
-  type: 'CREATED' | 'STATUS_CHANGED' | 'FORWARDED' | 'MESSAGE_IN' | 'MESSAGE_OUT' | 'NOTE' | 'ATTACHMENT_ADDED';
+  type: EventType;
   toStatus: ComplaintStatus | null;
   agencyName: string | null;
   createdAt: Date;

@@ -55,7 +55,7 @@ function problemsOf(edits: Record<string, Edit>): string[] {
 describe('the real conversation files', () => {
   it('load from disk with every flow, command and text', async () => {
     const set = await loadFlowSet(conversationsDir);
-    expect([...set.flows.keys()].sort()).toEqual(['complaint', 'menu', 'status']);
+    expect([...set.flows.keys()].sort()).toEqual(['complaint', 'feedback', 'menu', 'reply', 'status']);
     expect(set.flows.get('complaint')!.steps.map((s) => s.id)).toEqual([
       'type', 'category', 'subcategory', 'description', 'title', 'incident_date',
       'location', 'attachments', 'agency', 'anonymous', 'confidential', 'summary',
@@ -68,7 +68,7 @@ describe('the real conversation files', () => {
   it('still load after a parse/stringify round trip, so the broken copies below differ only in what they break', () => {
     const roundTrip = (source: string) => stringify(parse(source));
     const set = load(Object.fromEntries([...sources.keys()].map((name) => [name, roundTrip])));
-    expect(set.flows.size).toBe(3);
+    expect(set.flows.size).toBe(5);
   });
 });
 
