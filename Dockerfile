@@ -48,6 +48,7 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY public ./public
 COPY conversations ./conversations
+COPY calendar ./calendar
 # schema.prisma, migrations/ and seed/
 COPY prisma ./prisma
 # scripts/schema-engine-shim.mjs is executed by the Prisma CLI as the schema engine: keep it executable.

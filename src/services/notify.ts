@@ -1,12 +1,18 @@
-/** Tells the citizen, in their language and on their channel, what happened to their report. */
+/**
+ * Tells the citizen, in their language and on their channel, about every change of their report;
+ * reporters of complaints merged into it hear the same. After the agency's answer the citizen is
+ * asked for a verdict (the feedback flow); after a hold, for the missing information (the reply flow).
+ */
 import type { OutboundMessage } from '../domain/index.js';
 import type { Texts } from '../engine/index.js';
-import type { MessageSender, NotificationStore, NotificationTarget } from './ports.js';
+import type { ChatRef, MessageSender, NotificationStore, NotificationTarget } from './ports.js';
 
 export interface NotifyDeps {
   store: NotificationStore;
   sender: MessageSender;
   texts: Texts;
+  /** Opens the feedback or reply flow in the citizen's chat (not if they are filling in a form). */
+  startFlow?: (chat: ChatRef, flowId: 'feedback' | 'reply', code: string) => Promise<void>;
 }
 
 export type NotifyOutcome = 'sent' | 'already-sent' | 'gone';
@@ -19,14 +25,41 @@ export async function sendNotification(deps: NotifyDeps, job: { complaintId: str
   const message = composeNotice(deps.texts, target);
   await deps.sender.send(target.chat, [message]);
   await deps.store.recordSent(target, dedupeKey, message.text);
+  for (const chat of target.alsoTell) await deps.sender.send(chat, [message]).catch(() => undefined);
+  const action = target.event.action;
+  if (deps.startFlow && (action === 'answer' || action === 'resolve')) await deps.startFlow(target.chat, 'feedback', target.trackingCode);
+  if (deps.startFlow && action === 'hold') await deps.startFlow(target.chat, 'reply', target.trackingCode);
   return 'sent';
 }
 
 export function composeNotice(texts: Texts, target: NotificationTarget): OutboundMessage {
   const { language: lang, trackingCode: code, event } = target;
   const agency = event.agencyName ?? '-';
-  if (event.type === 'FORWARDED' && event.agencyKind !== 'coordinator') return { text: texts.t('notify_forwarded', lang, { code, agency }) };
-  if (event.agencyKind === 'coordinator') return { text: texts.t('notify_awaiting_verification', lang, { code, agency }) };
-  const status = event.toStatus ? texts.t(`status_${event.toStatus}`, lang) : '-';
-  return { text: texts.t('notify_status_changed', lang, { code, status }) };
+  const say = (key: Parameters<Texts['t']>[0], params: Record<string, string> = {}) => ({ text: texts.t(key, lang, { code, agency, ...params }) });
+  switch (event.action) {
+    case 'hold':
+      return say('notify_hold', { question: event.publicText ?? '' });
+    case 'archive':
+      return say('notify_archived', { reason: event.publicText ?? '' });
+    case 'start':
+      return say('notify_in_progress');
+    case 'answer':
+    case 'resolve':
+      return say('notify_answer', { answer: event.publicText ?? '' });
+    case 'close':
+      return say('notify_closed');
+    case 'auto_close':
+      return say('notify_auto_closed');
+    case 'reopen':
+      return say('notify_reopened');
+    case 'confirm':
+      return say('notify_confirmed');
+    case 'merge':
+      return say('notify_merged', { into: event.into ?? '' });
+    case 'not_authority':
+      return event.type === 'FORWARDED' ? say('notify_forwarded') : say('notify_rerouted');
+  }
+  if (event.agencyKind === 'coordinator') return say('notify_awaiting_verification');
+  if (event.type === 'FORWARDED') return say('notify_forwarded');
+  return say('notify_status_changed', { status: event.toStatus ? texts.t(`status_${event.toStatus}`, lang) : '-' });
 }

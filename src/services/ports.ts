@@ -128,10 +128,22 @@ export interface IntakeStore {
 
 export interface NotificationTarget {
   chat: ChatRef;
+  /** Reporters of complaints merged into this one: they hear its news too. */
+  alsoTell: ChatRef[];
   language: Language;
   trackingCode: string;
   complaintId: string;
-  event: { id: string; type: LookupEvent['type']; toStatus: ComplaintStatus | null; agencyName: string | null; agencyKind: 'requested' | 'rule' | 'coordinator' | null };
+  event: {
+    id: string;
+    type: LookupEvent['type'];
+    toStatus: ComplaintStatus | null;
+    agencyName: string | null;
+    agencyKind: 'requested' | 'rule' | 'coordinator' | null;
+    /** What happened (forward, hold, answer, …) and what the citizen must read (the answer, the question). */
+    action: string | null;
+    publicText: string | null;
+    into: string | null;
+  };
 }
 
 export interface NotificationStore {

@@ -156,10 +156,18 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
       include: { complaint: { select: { trackingCode: true, channel: true, chatId: true, language: true } } },
     });
     if (!event) return null;
-    const agency = event.agencyId ? await this.db.agency.findUnique({ where: { id: event.agencyId }, select: { name: true } }) : null;
-    const route = typeof event.data === 'object' && event.data !== null && 'route' in event.data ? event.data.route : null;
+    const complaintAgency = await this.db.complaint.findUnique({ where: { id: complaintId }, select: { agencyId: true, merged: { select: { channel: true, chatId: true } } } });
+    const agencyId = event.agencyId ?? complaintAgency?.agencyId ?? null;
+    const agency = agencyId ? await this.db.agency.findUnique({ where: { id: agencyId }, select: { name: true } }) : null;
+    const data = typeof event.data === 'object' && event.data !== null && !Array.isArray(event.data) ? event.data : {};
+    const field = (name: string) => {
+      const value = Object.entries(data).find(([k]) => k === name)?.[1];
+      return typeof value === 'string' ? value : null;
+    };
+    const route = field('route');
     return {
       chat: { channel: event.complaint.channel, chatId: event.complaint.chatId },
+      alsoTell: (complaintAgency?.merged ?? []).map((m) => ({ channel: m.channel, chatId: m.chatId })),
       language: event.complaint.language === 'en' ? 'en' : 'id',
       trackingCode: event.complaint.trackingCode,
       complaintId,
@@ -169,6 +177,9 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
         toStatus: event.toStatus,
         agencyName: agency?.name ?? null,
         agencyKind: route === 'requested' || route === 'rule' || route === 'coordinator' ? route : null,
+        action: field('action'),
+        publicText: field('publicText'),
+        into: field('into'),
       },
     };
   }
