@@ -15,7 +15,9 @@ import type { InboundMessage } from './domain/index.js';
 import { loadFlowSet, type FlowSet } from './engine/index.js';
 import { buildServer } from './http/server.js';
 import { BullIntakeQueue, BullNotificationQueue, createQueues, QUEUE, type Queues } from './queue/queues.js';
-import { createInboundHandler, type InboundOutcome } from './services/handle-inbound.js';
+import { createFlowStarter, createInboundHandler, type InboundDeps, type InboundOutcome } from './services/handle-inbound.js';
+import { loadCalendar } from './store/calendar-files.js';
+import { buildCaseHandling, type CaseHandling } from './wiring/case-handling.js';
 import { recoverPendingSubmissions } from './services/recovery.js';
 import { CachedCatalog } from './store/catalog.js';
 import { PgComplaintStore } from './store/complaints.js';
@@ -49,6 +51,7 @@ export interface App {
   workers: Worker[];
   handle: (message: InboundMessage) => Promise<InboundOutcome>;
   webchat: WebchatChannel;
+  cases: CaseHandling;
   /** Re-enqueue every pending submission now (start-up recovery). */
   recover: () => Promise<number>;
   /** Stop taking work, finish what is in flight, close connections. */
@@ -85,6 +88,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const prefix = config.REDIS_PREFIX;
   const queues = createQueues(queueConnection, prefix);
 
+  const calendar = await loadCalendar(resolvePath(config.CALENDAR_DIR));
   const catalog = await CachedCatalog.create(db, config.DEFAULT_REGION_CODE);
   const catalogTimer = setInterval(() => void catalog.refresh().catch((error: unknown) => log.warn({ err: error }, 'catalog refresh failed')), 60_000);
   catalogTimer.unref();
@@ -98,7 +102,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const limiter = new RedisRateLimiter(redis, prefix);
   const intakeQueue = new BullIntakeQueue(queues.intake);
   const notificationQueue = new BullNotificationQueue(queues.notify);
-  const handle = createInboundHandler({
+  const cases = await buildCaseHandling({ db, queues, sender: channels, config, log, calendar, now });
+  const inboundDeps: InboundDeps = {
     flows,
     catalog,
     sessions,
@@ -109,8 +114,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     lookup: { complaints, limiter, timeZone: config.TIME_ZONE, limit: config.LOOKUP_LIMIT, windowMs: config.LOOKUP_WINDOW_MINUTES * 60_000 },
     settings: { idleMinutes: config.SESSION_IDLE_MINUTES, timeZone: config.TIME_ZONE, defaultLanguage: config.DEFAULT_LANGUAGE, trackingCodePrefix: config.TRACKING_CODE_PREFIX },
     onEnqueueFailure: (trackingCode, error) => log.error({ trackingCode, err: error }, 'could not enqueue a confirmed submission; the recovery sweep will'),
+    desk: cases.desk,
+    citizenCases: cases.citizenCases,
     ...(options.newCode ? { newCode: options.newCode } : {}),
-  });
+  };
+  const handle = createInboundHandler(inboundDeps);
+  const startFlow = createFlowStarter(inboundDeps, now);
 
   const recovery = { store: complaints, intake: intakeQueue };
   const recover = () => recoverPendingSubmissions(recovery, new Date(now().getTime() + 1));
@@ -122,8 +131,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       prefix,
       concurrency: config.WORKER_CONCURRENCY,
       log,
-      intake: { store: complaints, notifications: notificationQueue },
-      notify: { store: complaints, sender: channels, texts: flows.texts },
+      intake: { store: complaints, notifications: notificationQueue, afterStore: cases.afterStore },
+      notify: { store: complaints, sender: channels, texts: flows.texts, startFlow },
+      deadlines: cases.deadlines,
       recovery,
       expiry: { sessions, sender: channels, flows, idleMinutes: config.SESSION_IDLE_MINUTES },
       recoveryGraceMs: 30_000,
@@ -163,6 +173,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const close = async () => {
     clearInterval(catalogTimer);
+    cases.stop();
     if (http) await http.close();
     await Promise.all(workers.map((w) => w.close()));
     await queues.close();
@@ -170,7 +181,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await db.$disconnect();
   };
 
-  return { flows, db, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, recover, close };
+  return { flows, db, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, cases, recover, close };
 }
 
 export { QUEUE };

@@ -26,6 +26,14 @@ export const ConfigSchema = z.object({
   SESSION_IDLE_MINUTES: positiveInt.default(60),
   CONVERSATIONS_DIR: z.string().min(1).default('conversations'),
   SEED_DIR: z.string().min(1).default('prisma/seed'),
+  /** Yearly holiday and cuti bersama files for the working-day calendar. */
+  CALENDAR_DIR: z.string().min(1).default('calendar'),
+  /** Hours an officer's one-time link code stays valid. */
+  OFFICER_LINK_CODE_HOURS: positiveInt.default(72),
+  /** Sign answers to citizens with the officer's name (default: the agency answers). */
+  SHOW_OFFICER_NAMES: bool.default(false),
+  /** Working days before a deadline when the responsible officers are reminded. */
+  DEADLINE_REMINDER_DAYS: positiveInt.default(1),
   /** Load the seed data when the database has no agencies yet. */
   AUTO_SEED: bool.default(true),
   /** Apply pending migrations at start (npm start); turn off where a release job migrates. */

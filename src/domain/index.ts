@@ -7,3 +7,5 @@ export * from './submission.js';
 export * from './lifecycle.js';
 export * from './scope.js';
 export * from './deadlines.js';
+export * from './calendar.js';
+export * from './duplicates.js';

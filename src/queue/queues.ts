@@ -4,12 +4,14 @@
  */
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import { z } from 'zod';
+import { DEADLINE_KINDS } from '../domain/index.js';
 import type { IntakeQueue, NotificationQueue } from '../services/ports.js';
 
-export const QUEUE = { intake: 'intake', notify: 'notify', maintenance: 'maintenance' } as const;
+export const QUEUE = { intake: 'intake', notify: 'notify', maintenance: 'maintenance', deadlines: 'deadlines' } as const;
 
 export const IntakeJobSchema = z.strictObject({ trackingCode: z.string().regex(/^[A-Z]{2,5}-[0-9A-Z]{4}-[0-9A-Z]{4}$/) });
 export const NotifyJobSchema = z.strictObject({ complaintId: z.uuid(), eventId: z.string().regex(/^\d+$/) });
+export const DeadlineJobSchema = z.strictObject({ complaintId: z.uuid(), kind: z.enum(DEADLINE_KINDS) });
 
 /** Retries with exponential backoff (2 s, 4 s, 8 s … about 17 min in all); failed jobs are kept for an operator. */
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
@@ -23,6 +25,7 @@ export interface Queues {
   intake: Queue;
   notify: Queue;
   maintenance: Queue;
+  deadlines: Queue;
   close(): Promise<void>;
 }
 
@@ -31,12 +34,14 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
   const intake = make(QUEUE.intake);
   const notify = make(QUEUE.notify);
   const maintenance = make(QUEUE.maintenance);
+  const deadlines = make(QUEUE.deadlines);
   return {
     intake,
     notify,
     maintenance,
+    deadlines,
     close: async () => {
-      await Promise.all([intake.close(), notify.close(), maintenance.close()]);
+      await Promise.all([intake.close(), notify.close(), maintenance.close(), deadlines.close()]);
     },
   };
 }

@@ -5,7 +5,8 @@
  * saved, answered; a confirmed form is stored durably before the citizen sees its code.
  */
 import { newTrackingCode, type InboundMessage, type Language, type OutboundMessage } from '../domain/index.js';
-import { step, type Effect, type FlowSet, type SessionState } from '../engine/index.js';
+import { beginFlow, step, type Effect, type EngineContext, type FlowSet, type SessionState } from '../engine/index.js';
+import type { CitizenOutcome } from './casework.js';
 import { KeyedSerialiser } from './keyed-serialiser.js';
 import { lookUpComplaint, type LookupDeps } from './lookup.js';
 import type { CatalogSource, ChatLock, ChatRef, InboundDedupe, IntakeQueue, MessageSender, SessionStore } from './ports.js';
@@ -24,6 +25,13 @@ export interface InboundDeps {
     timeZone: string;
     defaultLanguage: Language;
     trackingCodePrefix: string;
+  };
+  /** Officers' commands and link requests bypass the citizen flows (officer-desk.ts). */
+  desk?: { isForDesk: (message: InboundMessage) => boolean; handle: (message: InboundMessage) => Promise<OutboundMessage[]> };
+  /** The citizen's replies and verdicts on their complaints (casework.ts). */
+  citizenCases?: {
+    reply: (input: { code: string; chat: ChatRef; text: string; platformMessageId?: string }, now: Date) => Promise<CitizenOutcome>;
+    rate: (input: { code: string; chat: ChatRef; resolved: boolean; rating: number; comment: string | null }, now: Date) => Promise<CitizenOutcome>;
   };
   /** Where a failed enqueue is reported; the recovery sweep re-enqueues the submission later. */
   onEnqueueFailure: (trackingCode: string, error: unknown) => void;
@@ -61,12 +69,30 @@ async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise
   if (!release) throw new BusyError();
   try {
     if (await deps.dedupe.seen(chat, message.platformMessageId)) return { kind: 'duplicate' };
-    const outcome = await stepAndSave(deps, chat, message);
+    const outcome = deps.desk?.isForDesk(message) ? await officerTurn(deps.desk, deps.sender, chat, message) : await stepAndSave(deps, chat, message);
     await deps.dedupe.remember(chat, message.platformMessageId);
     return outcome;
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+async function officerTurn(desk: NonNullable<InboundDeps['desk']>, sender: MessageSender, chat: ChatRef, message: InboundMessage): Promise<InboundOutcome> {
+  const replies = await desk.handle(message);
+  await sender.send(chat, replies);
+  return { kind: 'handled', replies };
+}
+
+function engineContext(deps: InboundDeps, chat: ChatRef, senderId: string, language: Language, trackingCode: string): EngineContext {
+  return {
+    flows: deps.flows,
+    catalog: deps.catalog.catalog(),
+    idleMinutes: deps.settings.idleMinutes,
+    timeZone: deps.settings.timeZone,
+    defaultLanguage: language,
+    trackingCode,
+    origin: { channel: chat.channel, chatId: chat.chatId, senderId },
+  };
 }
 
 async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMessage): Promise<InboundOutcome> {
@@ -75,20 +101,7 @@ async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMes
     const stored = await deps.sessions.findSession(chat);
     const language = stored?.state.language ?? (await deps.sessions.findPreferredLanguage(chat, message.senderId)) ?? deps.settings.defaultLanguage;
     const trackingCode = newCode(deps.settings.trackingCodePrefix);
-    const result = step(
-      {
-        flows: deps.flows,
-        catalog: deps.catalog.catalog(),
-        idleMinutes: deps.settings.idleMinutes,
-        timeZone: deps.settings.timeZone,
-        defaultLanguage: language,
-        trackingCode,
-        origin: { channel: chat.channel, chatId: chat.chatId, senderId: message.senderId },
-      },
-      stored?.state ?? null,
-      message.content,
-      message.receivedAt,
-    );
+    const result = step(engineContext(deps, chat, message.senderId, language, trackingCode), stored?.state ?? null, message.content, message.receivedAt);
     const submit = result.effects.find((e): e is Extract<Effect, { type: 'submit' }> => e.type === 'submit');
     const expiresAt = expiry(result.state, deps.settings.idleMinutes);
     const saved = await deps.sessions.saveSession(chat, result.state, stored?.version ?? null, expiresAt, submit?.form);
@@ -118,7 +131,42 @@ async function runEffects(deps: InboundDeps, chat: ChatRef, message: InboundMess
       replies.push(await lookUpComplaint({ ...deps.lookup, texts: deps.flows.texts }, { code: effect.code, chat, senderId: message.senderId, language: state.language }));
     } else if (effect.type === 'language') {
       await deps.sessions.savePreferredLanguage(chat, message.senderId, effect.language);
+    } else if (effect.type === 'reply' && deps.citizenCases) {
+      const outcome = await deps.citizenCases.reply({ code: effect.code, chat, text: effect.text, platformMessageId: message.platformMessageId }, message.receivedAt);
+      replies.push({ text: deps.flows.texts.t(citizenText(outcome, 'reply_received'), state.language, { code: effect.code }) });
+    } else if (effect.type === 'feedback' && deps.citizenCases) {
+      const outcome = await deps.citizenCases.rate({ code: effect.code, chat, resolved: effect.resolved, rating: effect.rating, comment: effect.comment }, message.receivedAt);
+      const reopened = !effect.resolved || effect.rating <= 2;
+      replies.push({ text: deps.flows.texts.t(citizenText(outcome, reopened ? 'feedback_reopened' : 'feedback_thanks'), state.language, { code: effect.code }) });
     }
   }
   return replies;
+}
+
+function citizenText(outcome: CitizenOutcome, success: 'reply_received' | 'feedback_thanks' | 'feedback_reopened') {
+  if (outcome.ok) return success;
+  if (outcome.reason === 'conflict') return 'busy';
+  if (outcome.reason === 'closed') return 'reply_closed';
+  return outcome.reason === 'not_reporter' ? 'reply_not_yours' : 'lookup_not_found';
+}
+
+/**
+ * Opens the feedback or reply flow in a citizen's chat from outside a conversation (after the
+ * agency's answer, or a hold), under the same per-chat lock as their own messages.
+ */
+export function createFlowStarter(deps: InboundDeps, now: () => Date) {
+  return async (chat: ChatRef, flowId: 'feedback' | 'reply', code: string): Promise<void> => {
+    const release = await deps.lock.acquire(`chat:${chat.channel}:${chat.chatId}`, LOCK_WAIT_MS);
+    if (!release) throw new BusyError();
+    try {
+      const stored = await deps.sessions.findSession(chat);
+      const language = stored?.state.language ?? deps.settings.defaultLanguage;
+      const result = beginFlow(engineContext(deps, chat, chat.chatId, language, code), stored?.state ?? null, flowId, code, now());
+      if (!result) return; // the citizen is filling in a form: "nilai <kode>" / "tambah <kode>" later
+      const saved = await deps.sessions.saveSession(chat, result.state, stored?.version ?? null, expiry(result.state, deps.settings.idleMinutes));
+      if (saved === 'saved') await deps.sender.send(chat, result.messages);
+    } finally {
+      await release().catch(() => undefined);
+    }
+  };
 }

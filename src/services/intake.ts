@@ -11,12 +11,15 @@ export class InvalidSubmissionError extends Error {}
 export interface IntakeDeps {
   store: IntakeStore;
   notifications: NotificationQueue;
+  /** Starts the clocks and tells the receiving agency's officers (case handling). */
+  afterStore?: (complaintId: string, created: boolean) => Promise<void>;
 }
 
 export async function storeSubmission(deps: IntakeDeps, trackingCode: string): Promise<StoredComplaint> {
   const existing = await deps.store.findStoredComplaint(trackingCode);
   if (existing) {
     await deps.notifications.enqueueNotification({ complaintId: existing.complaintId, eventId: existing.noticeEventId });
+    if (deps.afterStore) await deps.afterStore(existing.complaintId, false);
     return existing;
   }
   const submission = await deps.store.findSubmission(trackingCode);
@@ -43,5 +46,6 @@ export async function storeSubmission(deps: IntakeDeps, trackingCode: string): P
   if (!route) throw new Error('no agency can receive complaints: load the seed data or add a coordinator agency');
   const stored = await deps.store.saveComplaint({ form, type: form.type, route });
   await deps.notifications.enqueueNotification({ complaintId: stored.complaintId, eventId: stored.noticeEventId });
+  if (deps.afterStore) await deps.afterStore(stored.complaintId, stored.created);
   return stored;
 }

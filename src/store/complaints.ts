@@ -1,5 +1,5 @@
 /** Complaints in PostgreSQL: idempotent intake, lookups, notifications, recovery. */
-import type { ComplaintStatus } from '../domain/index.js';
+import { DUPLICATE_WINDOW_DAYS, pickDuplicate, type ComplaintStatus } from '../domain/index.js';
 import type {
   ComplaintForLookup,
   ComplaintReader,
@@ -71,6 +71,22 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     const submittedAt = new Date(form.submittedAt);
     const now = new Date();
     const forwarded = route.kind !== 'coordinator';
+    const candidates = await tx.complaint.findMany({
+      where: {
+        categoryId: form.categoryId,
+        status: { notIn: ['DONE', 'ARCHIVED'] },
+        mergedIntoId: null,
+        submittedAt: { gte: new Date(submittedAt.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000) },
+      },
+      select: { id: true, trackingCode: true, latitude: true, longitude: true, addressText: true, submittedAt: true },
+      orderBy: { submittedAt: 'desc' },
+      take: 100,
+    });
+    const duplicate = pickDuplicate(
+      { latitude: form.location.latitude, longitude: form.location.longitude, address: form.location.address },
+      submittedAt,
+      candidates.map((c) => ({ ...c, address: c.addressText })),
+    );
     const status: ComplaintStatus = forwarded ? 'FORWARDED' : 'SUBMITTED';
     const complaint = await tx.complaint.create({
       data: {
@@ -95,6 +111,7 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
         chatId: form.chatId,
         submittedAt,
         forwardedAt: forwarded ? now : null,
+        duplicateOfId: duplicate?.id ?? null,
       },
     });
     if (form.attachmentIds.length > 0) {
@@ -106,6 +123,11 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     await tx.complaintEvent.create({
       data: { complaintId: complaint.id, type: 'CREATED', toStatus: 'SUBMITTED', actorType: 'CITIZEN', actorId: identity.citizenId, data: { channel: form.channel, attachments: form.attachmentIds.length }, createdAt: submittedAt },
     });
+    // After CREATED, so the log reads in order: filed, then "looks like", then routed.
+    if (duplicate) {
+      const original = candidates.find((c) => c.id === duplicate.id);
+      await tx.complaintEvent.create({ data: { complaintId: complaint.id, type: 'DUPLICATE_SUSPECTED', actorType: 'SYSTEM', data: { of: original?.trackingCode ?? duplicate.id } } });
+    }
     const notice = await tx.complaintEvent.create({
       data: forwarded
         ? { complaintId: complaint.id, type: 'FORWARDED', fromStatus: 'SUBMITTED', toStatus: 'FORWARDED', agencyId: route.agencyId, actorType: 'SYSTEM', data: { route: route.kind } }

@@ -6,7 +6,8 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { IntakeJobSchema, NotifyJobSchema, QUEUE } from '../queue/queues.js';
+import { DeadlineJobSchema, IntakeJobSchema, NotifyJobSchema, QUEUE } from '../queue/queues.js';
+import { fireDeadline, sweepDeadlines, type DeadlineDeps } from '../services/deadlines.js';
 import { InvalidSubmissionError, storeSubmission, type IntakeDeps } from '../services/intake.js';
 import { sendNotification, type NotifyDeps } from '../services/notify.js';
 import { SendError } from '../services/ports.js';
@@ -22,6 +23,7 @@ export interface WorkerDeps {
   notify: NotifyDeps;
   recovery: RecoveryDeps;
   expiry: ExpiryDeps;
+  deadlines: DeadlineDeps;
   /** How old a pending submission must be before the periodic sweep re-enqueues it. */
   recoveryGraceMs: number;
   now: () => Date;
@@ -73,16 +75,28 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
       if (count > 0) deps.log.warn({ count }, 're-enqueued pending submissions');
       const expired = await expireIdleSessions(deps.expiry, now);
       if (expired > 0) deps.log.info({ count: expired }, 'told citizens their idle forms expired');
-      return { count, expired };
+      const fired = await sweepDeadlines(deps.deadlines, now);
+      if (fired > 0) deps.log.warn({ count: fired }, 'deadline sweep fired clocks whose timers were missed');
+      return { count, expired, fired };
     },
     { ...options, concurrency: 1 },
   );
-  for (const worker of [intake, notify, maintenance]) {
+  const deadlines = new Worker(
+    QUEUE.deadlines,
+    async (job) => {
+      const { complaintId, kind } = parsePayload(DeadlineJobSchema, job);
+      const outcome = await fireDeadline(deps.deadlines, complaintId, kind, deps.now());
+      if (outcome !== 'none') deps.log.info({ complaintId, kind, outcome }, 'deadline');
+      return { outcome };
+    },
+    options,
+  );
+  for (const worker of [intake, notify, maintenance, deadlines]) {
     worker.on('failed', (job, error) => {
       const final = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError);
       deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, final ? 'job failed for good; see `npm run cli -- jobs failed`' : 'job failed; will retry');
     });
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error }, 'worker error'));
   }
-  return [intake, notify, maintenance];
+  return [intake, notify, maintenance, deadlines];
 }

@@ -1,0 +1,157 @@
+/**
+ * The SP4N-LAPOR! clocks on the working-day calendar: planned after every change of a complaint,
+ * fired by delayed timer jobs (deterministic ids, rescheduled on every change), and caught by a
+ * periodic sweep when a timer was lost. Before a deadline the responsible officers are reminded;
+ * when it passes, the breach is recorded and the admin koordinator is told. The auto-close clock
+ * closes an answered complaint the citizen left without reply.
+ */
+import { clockDays, DEADLINE_KINDS, runningClocks, type ComplaintStatus, type DeadlineKind, type DeadlinePolicy, type WorkingDayCalendar } from '../domain/index.js';
+import type { CaseRecord, CaseStore, NewEvent } from './case-ports.js';
+import type { ChatRef } from './ports.js';
+
+export type DeadlineState = 'ACTIVE' | 'PAUSED' | 'MET' | 'BREACHED' | 'CANCELLED';
+
+export interface DeadlineRow {
+  complaintId: string;
+  kind: DeadlineKind;
+  state: DeadlineState;
+  dueAt: Date;
+  remindAt: Date | null;
+  remainingWorkingDays: number | null;
+  remindedAt: Date | null;
+  breachedAt: Date | null;
+}
+
+export interface DeadlineStore {
+  findDeadlines(complaintId: string): Promise<DeadlineRow[]>;
+  saveDeadline(row: DeadlineRow): Promise<void>;
+  /** ACTIVE clocks whose reminder or deadline time has come. */
+  findDueDeadlines(now: Date, limit: number): Promise<{ complaintId: string; kind: DeadlineKind }[]>;
+  appendEvents(complaintId: string, events: NewEvent[], now: Date): Promise<void>;
+  timeZoneOf(regionCode: string | null): Promise<string | null>;
+}
+
+export interface DeadlineTimers {
+  /** Replaces the clock's timer: one delayed job per complaint and clock. */
+  schedule(complaintId: string, kind: DeadlineKind, at: Date, now: Date): Promise<void>;
+  cancel(complaintId: string, kind: DeadlineKind): Promise<void>;
+}
+
+export interface DeadlineDeps {
+  store: DeadlineStore;
+  cases: CaseStore;
+  timers: DeadlineTimers;
+  calendar: WorkingDayCalendar;
+  policy: DeadlinePolicy;
+  defaultTimeZone: string;
+  alertOfficers: (chats: ChatRef[], text: string) => Promise<void>;
+  autoClose: (complaintId: string, now: Date) => Promise<boolean>;
+}
+
+/** Which leaving state a clock takes when its status is left: met when its goal was reached. */
+function leavingState(kind: DeadlineKind, status: ComplaintStatus): DeadlineState {
+  switch (kind) {
+    case 'VERIFY':
+      return 'MET';
+    case 'FIRST_ANSWER':
+      return status === 'FOLLOWED_UP' || status === 'DONE' ? 'MET' : 'CANCELLED';
+    default:
+      return status === 'DONE' ? 'MET' : 'CANCELLED';
+  }
+}
+
+/** Verification restarts after "bukan wewenang"; auto-close restarts with every new answer. */
+const restarts = (kind: DeadlineKind, row: DeadlineRow) => row.state === 'CANCELLED' || ((kind === 'VERIFY' || kind === 'AUTO_CLOSE') && row.state !== 'BREACHED');
+
+function startOf(kind: DeadlineKind, c: CaseRecord, restarted: boolean, now: Date): Date {
+  if (kind === 'VERIFY') return restarted ? now : c.submittedAt;
+  if (kind === 'AUTO_CLOSE') return c.followedUpAt ?? now;
+  return c.forwardedAt ?? now;
+}
+
+export async function syncDeadlines(deps: DeadlineDeps, complaintId: string, now: Date): Promise<void> {
+  const c = await deps.cases.findCaseById(complaintId);
+  if (!c) return;
+  const rows = new Map((await deps.store.findDeadlines(complaintId)).map((r) => [r.kind, r]));
+  const zone = (await deps.store.timeZoneOf(c.regionCode)) ?? deps.defaultTimeZone;
+  const desired = runningClocks(c.status);
+  const { calendar, policy } = deps;
+  for (const kind of DEADLINE_KINDS) {
+    const row = rows.get(kind);
+    if (desired.includes(kind)) {
+      let start: Date;
+      let days: number;
+      if (row?.state === 'ACTIVE' && !(kind === 'AUTO_CLOSE' && c.followedUpAt && row.dueAt < c.followedUpAt)) continue;
+      if (row?.state === 'PAUSED') {
+        start = now;
+        days = Math.max(1, row.remainingWorkingDays ?? 1);
+      } else if (!row || restarts(kind, row)) {
+        start = startOf(kind, c, row !== undefined, now);
+        days = clockDays(kind, c.resolutionTier, policy);
+      } else continue;
+      const dueAt = calendar.addWorkingDays(start, days, zone);
+      const remindAt = days > policy.reminderDaysBefore ? calendar.addWorkingDays(start, days - policy.reminderDaysBefore, zone) : null;
+      await deps.store.saveDeadline({ complaintId, kind, state: 'ACTIVE', dueAt, remindAt, remainingWorkingDays: null, remindedAt: null, breachedAt: null });
+      await deps.timers.schedule(complaintId, kind, remindAt && remindAt > now ? remindAt : dueAt, now);
+    } else if (row?.state === 'ACTIVE') {
+      // A hold pauses the clock with the working days it had left; any other status ends it.
+      const paused = c.status === 'ON_HOLD';
+      const remaining = paused ? Math.max(1, calendar.workingDaysBetween(now, row.dueAt, zone)) : null;
+      await deps.store.saveDeadline({ ...row, state: paused ? 'PAUSED' : leavingState(kind, c.status), remainingWorkingDays: remaining });
+      await deps.timers.cancel(complaintId, kind);
+    }
+  }
+}
+
+const KIND_WORD: Record<DeadlineKind, string> = {
+  VERIFY: 'verifikasi dan disposisi',
+  FIRST_ANSWER: 'tindak lanjut pertama',
+  RESOLUTION: 'penyelesaian',
+  AUTO_CLOSE: 'penutupan otomatis',
+};
+
+/** Runs one clock if its time has come (timer job or sweep); safe to call at any time, any number of times. */
+export async function fireDeadline(deps: DeadlineDeps, complaintId: string, kind: DeadlineKind, now: Date): Promise<'reminded' | 'breached' | 'closed' | 'none'> {
+  const row = (await deps.store.findDeadlines(complaintId)).find((r) => r.kind === kind);
+  if (row?.state !== 'ACTIVE') return 'none';
+  const c = await deps.cases.findCaseById(complaintId);
+  if (!c) return 'none';
+  if (!runningClocks(c.status).includes(kind)) {
+    await syncDeadlines(deps, complaintId, now); // a change whose planning was lost
+    return 'none';
+  }
+  const zone = (await deps.store.timeZoneOf(c.regionCode)) ?? deps.defaultTimeZone;
+  if (now >= row.dueAt) {
+    if (kind === 'AUTO_CLOSE') return (await deps.autoClose(complaintId, now)) ? 'closed' : 'none';
+    const late = `${c.trackingCode}: batas ${KIND_WORD[kind]} terlewati (${c.agencyName ?? 'belum ada instansi'}). Lihat: lihat ${c.trackingCode}`;
+    await deps.store.saveDeadline({ ...row, state: 'BREACHED', breachedAt: now });
+    await deps.store.appendEvents(complaintId, [
+      { type: 'DEADLINE_BREACHED', actorType: 'SYSTEM', agencyId: c.agencyId, data: { action: 'breach', kind, dueAt: row.dueAt.toISOString() }, notify: false },
+      { type: 'ESCALATED', actorType: 'SYSTEM', agencyId: c.agencyId, data: { action: 'escalate', kind, to: 'ADMIN_KOORDINATOR' }, notify: false },
+    ], now);
+    await deps.alertOfficers(await deps.cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: null, koordinator: true }), `⏰ Eskalasi — ${late}`);
+    return 'breached';
+  }
+  if (row.remindAt && !row.remindedAt && now >= row.remindAt) {
+    const left = deps.calendar.workingDaysBetween(now, row.dueAt, zone);
+    await deps.store.saveDeadline({ ...row, remindedAt: now });
+    await deps.store.appendEvents(complaintId, [{ type: 'REMINDER_SENT', actorType: 'SYSTEM', agencyId: c.agencyId, data: { action: 'remind', kind }, notify: false }], now);
+    const koordinator = kind === 'VERIFY';
+    await deps.alertOfficers(
+      await deps.cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: koordinator ? null : c.assigneeId, koordinator }),
+      `🔔 Pengingat — ${c.trackingCode}: batas ${KIND_WORD[kind]} ${left <= 1 ? 'hari kerja ini/besok' : `dalam ${left} hari kerja`}. ${c.title.slice(0, 80)}`,
+    );
+    await deps.timers.schedule(complaintId, kind, row.dueAt, now);
+    return 'reminded';
+  }
+  return 'none';
+}
+
+/** The safety net: every clock whose time has come, whatever happened to its timer. */
+export async function sweepDeadlines(deps: DeadlineDeps, now: Date, limit = 500): Promise<number> {
+  let fired = 0;
+  for (const { complaintId, kind } of await deps.store.findDueDeadlines(now, limit)) {
+    if ((await fireDeadline(deps, complaintId, kind, now)) !== 'none') fired++;
+  }
+  return fired;
+}

@@ -1,0 +1,69 @@
+/** Deadline clocks in PostgreSQL, and their timers as delayed BullMQ jobs. */
+import type { Queue } from 'bullmq';
+import type { DeadlineKind } from '../domain/index.js';
+import type { NewEvent } from '../services/case-ports.js';
+import type { DeadlineRow, DeadlineStore, DeadlineTimers } from '../services/deadlines.js';
+import type { Db } from './prisma.js';
+
+export class PgDeadlineStore implements DeadlineStore {
+  private readonly zones = new Map<string, string | null>();
+
+  constructor(private readonly db: Db) {}
+
+  async findDeadlines(complaintId: string): Promise<DeadlineRow[]> {
+    return this.db.complaintDeadline.findMany({ where: { complaintId } });
+  }
+
+  async saveDeadline(row: DeadlineRow): Promise<void> {
+    const { complaintId, kind, ...data } = row;
+    await this.db.complaintDeadline.upsert({ where: { complaintId_kind: { complaintId, kind } }, create: row, update: data });
+  }
+
+  async findDueDeadlines(now: Date, limit: number): Promise<{ complaintId: string; kind: DeadlineKind }[]> {
+    return this.db.complaintDeadline.findMany({
+      where: { state: 'ACTIVE', OR: [{ dueAt: { lte: now } }, { remindAt: { lte: now }, remindedAt: null }] },
+      select: { complaintId: true, kind: true },
+      orderBy: { dueAt: 'asc' },
+      take: limit,
+    });
+  }
+
+  async appendEvents(complaintId: string, events: NewEvent[], now: Date): Promise<void> {
+    await this.db.complaintEvent.createMany({
+      data: events.map((e) => ({ complaintId, type: e.type, agencyId: e.agencyId ?? null, actorType: e.actorType, actorId: e.actorId ?? null, data: e.data, createdAt: now })),
+    });
+  }
+
+  /** The region's zone (WIB, WITA, WIT), walking up to the nearest region that is known. */
+  async timeZoneOf(regionCode: string | null): Promise<string | null> {
+    if (!regionCode) return null;
+    if (!this.zones.has(regionCode)) {
+      const parts = regionCode.split('.');
+      const codes = parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+      const regions = await this.db.region.findMany({ where: { code: { in: codes } }, select: { code: true, timeZone: true } });
+      const zone = codes.map((code) => regions.find((r) => r.code === code)?.timeZone).find((z) => z !== undefined) ?? null;
+      this.zones.set(regionCode, zone);
+    }
+    return this.zones.get(regionCode) ?? null;
+  }
+}
+
+/** One delayed job per complaint and clock (`deadline-<id>-<kind>`), replaced when the plan changes. */
+export class BullDeadlineTimers implements DeadlineTimers {
+  constructor(private readonly queue: Queue) {}
+
+  private jobId(complaintId: string, kind: DeadlineKind) {
+    return `deadline-${complaintId}-${kind}`;
+  }
+
+  async schedule(complaintId: string, kind: DeadlineKind, at: Date, now: Date): Promise<void> {
+    await this.cancel(complaintId, kind);
+    await this.queue.add('fire', { complaintId, kind }, { jobId: this.jobId(complaintId, kind), delay: Math.max(0, at.getTime() - now.getTime()) });
+  }
+
+  async cancel(complaintId: string, kind: DeadlineKind): Promise<void> {
+    const job = await this.queue.getJob(this.jobId(complaintId, kind));
+    // An active job (running now) cannot be removed; it re-checks the clock and does nothing.
+    if (job && !(await job.isActive())) await job.remove();
+  }
+}
