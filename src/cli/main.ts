@@ -5,6 +5,10 @@
  *   jobs failed [queue]          list jobs that failed for good (queues: intake, notify, maintenance)
  *   jobs retry <queue> <id|all>  send failed jobs back to the queue
  *   recover                      re-enqueue every confirmed submission not yet stored
+ *   officer create --name N --role ADMIN_KOORDINATOR|ADMIN_INSTANSI|PEJABAT_PENGHUBUNG --agency CODE
+ *                                create an officer; prints the one-time link code ("daftar <code>")
+ *   officer code <id>            a new link code for an officer
+ *   officer deactivate <id> | officer activate <id> | officer list
  */
 import { isAbsolute, join } from 'node:path';
 import type { Queue } from 'bullmq';
@@ -17,9 +21,12 @@ import { PgComplaintStore } from '../store/complaints.js';
 import { createDb } from '../store/prisma.js';
 import { createRedis } from '../store/redis.js';
 import { applySeed, readSeed } from '../store/seed.js';
+import { PgOfficerStore } from '../store/officers.js';
+import { createOfficerWithCode, issueLinkCode } from '../services/onboarding.js';
+import { OFFICER_ROLES } from '../domain/index.js';
 import pino from 'pino';
 
-const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover';
+const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list';
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
 
 function fail(message: string): never {
@@ -39,8 +46,8 @@ async function withQueues<T>(config: Config, run: (queues: Queues) => Promise<T>
 }
 
 function pickQueue(queues: Queues, name: string | undefined): Queue {
-  if (name === 'intake' || name === 'notify' || name === 'maintenance') return queues[name];
-  return fail(`unknown queue "${name ?? ''}": expected intake, notify or maintenance`);
+  if (name === 'intake' || name === 'notify' || name === 'maintenance' || name === 'deadlines') return queues[name];
+  return fail(`unknown queue "${name ?? ''}": expected intake, notify, maintenance or deadlines`);
 }
 
 async function main(args: string[]): Promise<void> {
@@ -69,7 +76,7 @@ async function main(args: string[]): Promise<void> {
     case 'jobs':
       return withQueues(config, async (queues) => {
         if (sub === 'failed') {
-          const names = rest[0] ? [rest[0]] : ['intake', 'notify', 'maintenance'];
+          const names = rest[0] ? [rest[0]] : ['intake', 'notify', 'maintenance', 'deadlines'];
           for (const name of names) {
             for (const job of await pickQueue(queues, name).getFailed()) {
               console.log(`${name}\t${job.id ?? '?'}\tattempts=${job.attemptsMade}\t${new Date(job.finishedOn ?? job.timestamp).toISOString()}\t${job.failedReason}`);
@@ -95,8 +102,56 @@ async function main(args: string[]): Promise<void> {
       }
       return;
     }
+    case 'officer': {
+      await prepareDatabase(config, log);
+      const db = createDb(config.DATABASE_URL);
+      try {
+        console.log(await officerCommand(db, config, sub, rest));
+      } finally {
+        await db.$disconnect();
+      }
+      return;
+    }
     default:
       fail(USAGE);
+  }
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+async function officerCommand(db: ReturnType<typeof createDb>, config: Config, sub: string | undefined, args: string[]): Promise<string> {
+  const store = new PgOfficerStore(db);
+  const now = new Date();
+  switch (sub) {
+    case 'create': {
+      const name = flag(args, 'name');
+      const role = OFFICER_ROLES.find((r) => r === flag(args, 'role'));
+      const agencyCode = flag(args, 'agency');
+      if (!name || !role || !agencyCode) return fail(`officer create: needs --name, --role (${OFFICER_ROLES.join('|')}) and --agency <agency code>`);
+      const created = await createOfficerWithCode(store, { name, role, agencyCode }, now, config.OFFICER_LINK_CODE_HOURS);
+      if ('error' in created) return fail(`officer create: ${created.error}`);
+      return `officer ${created.officerId}\nlink code ${created.code} (valid until ${created.expiresAt.toISOString()}): the officer sends "daftar ${created.code}" to the bot`;
+    }
+    case 'code': {
+      const id = args[0] ?? '';
+      if (!(await db.officer.findUnique({ where: { id } }).catch(() => null))) return fail(`officer code: no officer "${id}"`);
+      const issued = await issueLinkCode(store, id, now, config.OFFICER_LINK_CODE_HOURS);
+      return `link code ${issued.code} (valid until ${issued.expiresAt.toISOString()})`;
+    }
+    case 'deactivate':
+    case 'activate': {
+      const ok = await store.setActive(args[0] ?? '', sub === 'activate').catch(() => false);
+      return ok ? `officer ${args[0] ?? ''} ${sub}d` : fail(`officer ${sub}: no officer "${args[0] ?? ''}"`);
+    }
+    case 'list': {
+      const officers = await db.officer.findMany({ include: { agency: { select: { code: true } }, identities: { select: { channel: true } } }, orderBy: { createdAt: 'asc' } });
+      return officers.map((o) => `${o.id}\t${o.active ? 'active' : 'inactive'}\t${o.role}\t${o.agency.code}\t${o.name}\t${o.identities.map((i) => i.channel).join(',') || '-'}`).join('\n') || 'no officers';
+    }
+    default:
+      return fail('usage: officer create --name N --role ROLE --agency CODE | officer code <id> | officer deactivate <id> | officer activate <id> | officer list');
   }
 }
 

@@ -23,10 +23,14 @@ const AgencyNodeSchema: z.ZodType<AgencyNode> = z.lazy(() =>
   z.strictObject({ code, name: z.string().min(1), kind: z.enum(AGENCY_KINDS), region: regionCode, coordinator: z.boolean().optional(), children: z.array(AgencyNodeSchema).optional() }),
 );
 
+const CategoryName = z.strictObject({ id: z.string().min(1).max(60), en: z.string().min(1).max(60) });
+/** Resolution deadline tier: SIMPLE 5, DISPUTE 14, FIELD_CHECK 60 working days; sub-categories inherit. */
+const Tier = z.enum(['SIMPLE', 'DISPUTE', 'FIELD_CHECK']).optional();
 const CategorySchema = z.strictObject({
   code,
-  name: z.strictObject({ id: z.string().min(1).max(60), en: z.string().min(1).max(60) }),
-  children: z.array(z.strictObject({ code, name: z.strictObject({ id: z.string().min(1).max(60), en: z.string().min(1).max(60) }) })).optional(),
+  name: CategoryName,
+  tier: Tier,
+  children: z.array(z.strictObject({ code, name: CategoryName, tier: Tier })).optional(),
 });
 
 export const SeedSchema = z.object({
@@ -34,23 +38,32 @@ export const SeedSchema = z.object({
   agencies: z.array(AgencyNodeSchema),
   categories: z.array(CategorySchema),
   rules: z.array(z.strictObject({ category: code, region: regionCode.nullable(), agency: code })),
+  cannedAnswers: z.array(z.strictObject({ agency: code.nullable(), code: z.string().regex(/^[a-z0-9_-]+$/), title: z.string().min(1), text: z.string().min(1) })).default([]),
 });
 export type Seed = z.infer<typeof SeedSchema>;
 
 export async function readSeed(dir: string): Promise<Seed> {
-  const read = async (name: string): Promise<unknown> => parseYaml(await readFile(join(dir, name), 'utf8'));
-  const [regions, agencies, categories, routing] = await Promise.all(['regions.yaml', 'agencies.yaml', 'categories.yaml', 'routing.yaml'].map(read));
+  const read = async (name: string): Promise<unknown> => {
+    try {
+      return parseYaml(await readFile(join(dir, name), 'utf8'));
+    } catch (error) {
+      // Canned answers are optional; the four reference files are not.
+      if (name === 'canned-answers.yaml' && typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') return null;
+      throw error;
+    }
+  };
+  const [regions, agencies, categories, routing, canned] = await Promise.all(['regions.yaml', 'agencies.yaml', 'categories.yaml', 'routing.yaml', 'canned-answers.yaml'].map(read));
   const pick = (doc: unknown, key: string): unknown => (typeof doc === 'object' && doc !== null && key in doc ? Object.entries(doc).find(([k]) => k === key)?.[1] : undefined);
-  const result = SeedSchema.safeParse({ regions: pick(regions, 'regions'), agencies: pick(agencies, 'agencies'), categories: pick(categories, 'categories'), rules: pick(routing, 'rules') });
+  const result = SeedSchema.safeParse({ regions: pick(regions, 'regions'), agencies: pick(agencies, 'agencies'), categories: pick(categories, 'categories'), rules: pick(routing, 'rules'), cannedAnswers: pick(canned, 'answers') ?? [] });
   if (!result.success) throw new Error(`invalid seed data in ${dir}:\n${z.prettifyError(result.error)}`);
   return result.data;
 }
 
-export interface SeedCounts { regions: number; agencies: number; categories: number; rules: number }
+export interface SeedCounts { regions: number; agencies: number; categories: number; rules: number; cannedAnswers: number }
 
 export async function applySeed(db: Db, seed: Seed): Promise<SeedCounts> {
   return db.$transaction(async (tx) => {
-    const counts: SeedCounts = { regions: 0, agencies: 0, categories: 0, rules: 0 };
+    const counts: SeedCounts = { regions: 0, agencies: 0, categories: 0, rules: 0, cannedAnswers: 0 };
     const saveRegion = async (node: RegionNode, parentCode: string | null, zone: string): Promise<void> => {
       const timeZone = node.timeZone ?? zone;
       await tx.region.upsert({ where: { code: node.code }, create: { code: node.code, name: node.name, parentCode, timeZone }, update: { name: node.name, parentCode, timeZone } });
@@ -72,12 +85,12 @@ export async function applySeed(db: Db, seed: Seed): Promise<SeedCounts> {
     const categoryIds = new Map<string, string>();
     let order = 0;
     for (const category of seed.categories) {
-      const data = { nameId: category.name.id, nameEn: category.name.en, sortOrder: order++, parentId: null };
+      const data = { nameId: category.name.id, nameEn: category.name.en, sortOrder: order++, parentId: null, resolutionTier: category.tier ?? 'SIMPLE' };
       const parent = await tx.category.upsert({ where: { code: category.code }, create: { code: category.code, ...data }, update: data });
       categoryIds.set(category.code, parent.id);
       counts.categories++;
       for (const child of category.children ?? []) {
-        const childData = { nameId: child.name.id, nameEn: child.name.en, sortOrder: order++, parentId: parent.id };
+        const childData = { nameId: child.name.id, nameEn: child.name.en, sortOrder: order++, parentId: parent.id, resolutionTier: child.tier ?? 'SIMPLE' };
         const row = await tx.category.upsert({ where: { code: child.code }, create: { code: child.code, ...childData }, update: childData });
         categoryIds.set(child.code, row.id);
         counts.categories++;
@@ -92,6 +105,14 @@ export async function applySeed(db: Db, seed: Seed): Promise<SeedCounts> {
       if (existing) await tx.routingRule.update({ where: { id: existing.id }, data: { agencyId } });
       else await tx.routingRule.create({ data: { categoryId, regionCode: rule.region, agencyId } });
       counts.rules++;
+    }
+    for (const answer of seed.cannedAnswers) {
+      const agencyId = answer.agency ? agencyIds.get(answer.agency) : null;
+      if (agencyId === undefined) throw new Error(`canned answer ${answer.code}: unknown agency code ${answer.agency ?? ''}`);
+      const existing = await tx.cannedAnswer.findFirst({ where: { agencyId, code: answer.code } });
+      if (existing) await tx.cannedAnswer.update({ where: { id: existing.id }, data: { title: answer.title, text: answer.text } });
+      else await tx.cannedAnswer.create({ data: { agencyId, code: answer.code, title: answer.title, text: answer.text } });
+      counts.cannedAnswers++;
     }
     return counts;
   }, { timeout: 60_000 });
