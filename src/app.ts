@@ -74,7 +74,9 @@ export async function seedIfEmpty(db: Db, config: Config, log: Logger): Promise<
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, log, role } = options;
   const now = options.now ?? (() => new Date());
+  // Data files first: a bad flow or holiday file stops start-up before any connection is opened.
   const flows = await loadFlowSet(resolvePath(config.CONVERSATIONS_DIR));
+  const calendar = await loadCalendar(resolvePath(config.CALENDAR_DIR));
   await prepareDatabase(config, log);
   const db = createDb(config.DATABASE_URL);
   await seedIfEmpty(db, config, log);
@@ -88,7 +90,6 @@ export async function createApp(options: AppOptions): Promise<App> {
   const prefix = config.REDIS_PREFIX;
   const queues = createQueues(queueConnection, prefix);
 
-  const calendar = await loadCalendar(resolvePath(config.CALENDAR_DIR));
   const catalog = await CachedCatalog.create(db, config.DEFAULT_REGION_CODE);
   const catalogTimer = setInterval(() => void catalog.refresh().catch((error: unknown) => log.warn({ err: error }, 'catalog refresh failed')), 60_000);
   catalogTimer.unref();

@@ -60,6 +60,8 @@ function describeEvent(texts: Texts, lang: Language, event: LookupEvent): string
       return texts.t('event_forwarded', lang, { agency: event.agencyName ?? '-' });
     case 'STATUS_CHANGED':
       return event.toStatus ? texts.t('event_status_changed', lang, { status: texts.t(`status_${event.toStatus}`, lang) }) : null;
+    case 'MESSAGE_OUT':
+      return event.toStatus === 'FOLLOWED_UP' ? texts.t('event_status_changed', lang, { status: texts.t('status_FOLLOWED_UP', lang) }) : null;
     default:
       return null;
   }

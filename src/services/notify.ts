@@ -26,9 +26,11 @@ export async function sendNotification(deps: NotifyDeps, job: { complaintId: str
   await deps.sender.send(target.chat, [message]);
   await deps.store.recordSent(target, dedupeKey, message.text);
   for (const chat of target.alsoTell) await deps.sender.send(chat, [message]).catch(() => undefined);
+  // The follow-up question is a convenience: if the chat is busy the citizen can still answer with
+  // "nilai <kode>" or "tambah <kode>", so a failure here must not make the notice job retry.
   const action = target.event.action;
-  if (deps.startFlow && (action === 'answer' || action === 'resolve')) await deps.startFlow(target.chat, 'feedback', target.trackingCode);
-  if (deps.startFlow && action === 'hold') await deps.startFlow(target.chat, 'reply', target.trackingCode);
+  const flow = action === 'answer' || action === 'resolve' ? 'feedback' : action === 'hold' ? 'reply' : null;
+  if (deps.startFlow && flow) await deps.startFlow(target.chat, flow, target.trackingCode).catch(() => undefined);
   return 'sent';
 }
 

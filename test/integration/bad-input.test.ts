@@ -4,7 +4,10 @@ import type { OutboundMessage } from '../../src/domain/index.js';
 import { expireIdleSessions } from '../../src/services/expiry.js';
 import { describeDatabase, ensureDatabase } from '../../src/store/database.js';
 import { PgSessionStore } from '../../src/store/sessions.js';
-import { eventually, startTestApp, type TestApp } from '../helpers/app.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { WebchatClient } from '../helpers/webchat-client.js';
 
 /** Smallest valid PNG: 1×1 transparent pixel. */
@@ -155,6 +158,14 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
       await app.redis.connect();
     }
     expect((await app.http!.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
+});
+
+describe('a holiday file with a bad date', () => {
+  it('stops start-up naming the file and the line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aduan-calendar-'));
+    await writeFile(join(dir, '2026.yaml'), 'year: 2026\nholidays:\n  - { date: 2026-01-01, name: Tahun Baru }\n  - { date: 2026-02-30, name: Salah }\n');
+    await expect(startTestApp({ config: testConfig({ CALENDAR_DIR: dir }) })).rejects.toThrow(/2026\.yaml:4: .*2026-02-30/);
   });
 });
 
