@@ -32,6 +32,7 @@ const words = (address: string) =>
     address
       .toLowerCase()
       .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '') // drop the accents NFKD split off, or "pétung" becomes "pe tung"
       .replace(/[^a-z0-9\s]/g, ' ')
       .split(/\s+/)
       .filter((w) => w.length > 2 && !['jalan', 'jl', 'gang', 'kec', 'kel', 'kecamatan', 'kelurahan', 'kota', 'depan', 'dekat', 'samping'].includes(w)),

@@ -191,6 +191,8 @@ function startFlow(run: Run, flowId: string, complaintCode: string | null = null
 export function beginFlow(ctx: EngineContext, previous: SessionState | null, flowId: 'feedback' | 'reply', complaintCode: string, now: Date): StepResult | null {
   if (previous && previous.flowId !== null && !isExpired(ctx, previous, now) && isForm(ctx, previous.flowId)) return null;
   const run: Run = { ctx, now, state: idleState(previous?.language ?? ctx.defaultLanguage, now), messages: [], effects: [] };
+  // An expired form the sweep has not reported yet: say it was dropped, as step() does, or nobody will.
+  if (previous && isForm(ctx, previous.flowId)) say(run, { text: ctx.flows.texts.t('session_expired', previous.language, { minutes: ctx.idleMinutes }) });
   startFlow(run, flowId, complaintCode);
   return { state: run.state, messages: run.messages, effects: run.effects };
 }

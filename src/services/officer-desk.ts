@@ -77,19 +77,24 @@ type Parsed = { reply: string } | { list: true } | { view: string } | { request:
 
 /** Reads one officer command; a malformed one gets the line that says how to write it. */
 export function parseOfficerCommand(text: string): Parsed {
-  const [rawVerb = '', ...rest] = text.replace(/^\//, '').trim().split(/\s+/);
+  const line = text.trim().replace(/^\//, '');
+  const [rawVerb = '', ...rest] = line.split(/\s+/);
   const verb = rawVerb.toLowerCase();
   if (verb === 'tugas') return { list: true };
   if (verb === '' || verb === 'bantuan' || verb === 'help' || verb === 'start') return { reply: OFFICER_HELP };
   const code = rest[0] ? findTrackingCode(rest[0]) : null;
   const usage = (form: string): Parsed => ({ reply: `Format: ${form}` });
-  const after = (n: number) => rest.slice(n).join(' ').trim();
+  /** The text after the verb and `n` more words, as written (line breaks of an answer kept). */
+  const after = (n: number) => {
+    const skipped = new RegExp(`^\\S*(?:\\s+\\S+){${n}}`).exec(line);
+    return skipped ? line.slice(skipped[0].length).trim() : '';
+  };
   switch (verb) {
     case 'lihat':
       return code ? { view: code } : usage('lihat KODE');
     case 'teruskan': {
       const agencyCode = rest[1]?.toLowerCase();
-      if (!code || !agencyCode) return usage('teruskan KODE kode-instansi [tembusan kode-a,kode-b]');
+      if (!code || !agencyCode || agencyCode === 'tembusan') return usage('teruskan KODE kode-instansi [tembusan kode-a,kode-b]');
       const copyIndex = rest.findIndex((w) => w.toLowerCase() === 'tembusan');
       const copyCodes = copyIndex > 0 ? rest.slice(copyIndex + 1).join(',').split(',').map((c) => c.trim().toLowerCase()).filter(Boolean) : [];
       return { request: { action: 'forward', code, agencyCode, copyCodes } };
@@ -106,7 +111,7 @@ export function parseOfficerCommand(text: string): Parsed {
     }
     case 'bukanwewenang': {
       if (!code) return usage('bukanwewenang KODE [kode-instansi] alasan');
-      const maybeAgency = rest[1] ?? '';
+      const maybeAgency = rest[1]?.toLowerCase() ?? '';
       const named = /^[a-z0-9]+(-[a-z0-9]+)+$/.test(maybeAgency);
       const reason = after(named ? 2 : 1);
       if (reason.length < 2) return usage('bukanwewenang KODE [kode-instansi] alasan');
