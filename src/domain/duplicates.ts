@@ -42,7 +42,8 @@ const words = (address: string) =>
 export function addressOverlap(a: string, b: string): number {
   const wa = words(a);
   const wb = words(b);
-  if (wa.size === 0 || wb.size === 0) return 0;
+  // One shared word ("Lowokwaru") says nothing: it takes two to name a place.
+  if (wa.size < 2 || wb.size < 2) return 0;
   const shared = [...wa].filter((w) => wb.has(w)).length;
   return shared / Math.min(wa.size, wb.size);
 }

@@ -39,11 +39,14 @@ const ALLOWED_FROM: Record<Action, readonly ComplaintStatus[]> = {
   answer: WORKING,
   note: OPEN,
   resolve: WORKING,
-  close: ['FOLLOWED_UP', 'CITIZEN_REPLIED', 'IN_PROGRESS'],
+  // The agency closes after its follow-up, never before the citizen got an answer.
+  close: ['FOLLOWED_UP', 'CITIZEN_REPLIED'],
   merge: OPEN,
   reply: ['ON_HOLD', 'FOLLOWED_UP', 'FORWARDED', 'IN_PROGRESS', 'CITIZEN_REPLIED', 'SUBMITTED'],
-  confirm: ['FOLLOWED_UP'],
-  reopen: ['FOLLOWED_UP', 'DONE'],
+  // A verdict counts while the answer is the last word (or the citizen has added to it); a done
+  // complaint stays done: a problem that comes back is a new report.
+  confirm: ['FOLLOWED_UP', 'CITIZEN_REPLIED'],
+  reopen: ['FOLLOWED_UP', 'CITIZEN_REPLIED'],
   auto_close: ['FOLLOWED_UP'],
 };
 

@@ -25,6 +25,8 @@ export interface ComplaintScope {
   agencyId: string | null;
   regionCode: string | null;
   copyAgencyIds: readonly string[];
+  /** SUBMITTED complaints await the koordinator's verification: only koordinators see them. */
+  status?: string;
 }
 
 export type Access = 'act' | 'read' | 'none';
@@ -37,17 +39,19 @@ export function isWithin(tree: AgencyTree, agencyId: string | null, root: string
   return false;
 }
 
-/** The koordinator's region covers the complaint's region (or the complaint's agency's region). */
+/** The koordinator's region covers the incident's region or the receiving agency's region. */
 function inRegion(tree: AgencyTree, officer: OfficerView, complaint: ComplaintScope): boolean {
   const officerRegion = tree.regionOf.get(officer.agencyId);
   if (!officerRegion) return false;
-  const region = complaint.regionCode ?? (complaint.agencyId ? tree.regionOf.get(complaint.agencyId) : undefined) ?? null;
-  return regionAncestry(region).includes(officerRegion);
+  const agencyRegion = complaint.agencyId ? (tree.regionOf.get(complaint.agencyId) ?? null) : null;
+  return regionAncestry(complaint.regionCode).includes(officerRegion) || regionAncestry(agencyRegion).includes(officerRegion);
 }
 
 export function decideAccess(officer: OfficerView, complaint: ComplaintScope, tree: AgencyTree): Access {
   if (!officer.active) return 'none';
   if (officer.role === 'ADMIN_KOORDINATOR') return inRegion(tree, officer, complaint) ? 'act' : 'none';
+  // The verification queue sits with the koordinator's office but belongs to the koordinators alone.
+  if (complaint.status === 'SUBMITTED') return 'none';
   if (isWithin(tree, complaint.agencyId, officer.agencyId)) return 'act';
   if (complaint.copyAgencyIds.some((id) => isWithin(tree, id, officer.agencyId))) return 'read';
   return 'none';
@@ -56,10 +60,13 @@ export function decideAccess(officer: OfficerView, complaint: ComplaintScope, tr
 /** Verification-stage actions belong to the koordinator; the rest to whoever may act. */
 const KOORDINATOR_ONLY: readonly OfficerAction[] = ['archive', 'merge'];
 const AGENCY_ONLY: readonly OfficerAction[] = ['not_authority'];
+/** Forwarding (disposisi) is the admins' job; a pejabat penghubung answers and updates. */
+const ADMINS_ONLY: readonly OfficerAction[] = ['forward'];
 
 export function mayPerform(officer: OfficerView, action: OfficerAction): boolean {
   if (KOORDINATOR_ONLY.includes(action)) return officer.role === 'ADMIN_KOORDINATOR';
   if (AGENCY_ONLY.includes(action)) return officer.role !== 'ADMIN_KOORDINATOR';
+  if (ADMINS_ONLY.includes(action)) return officer.role !== 'PEJABAT_PENGHUBUNG';
   return true;
 }
 

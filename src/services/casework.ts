@@ -167,7 +167,8 @@ async function plan(deps: CaseworkDeps, officer: OfficerRecord, c: CaseRecord, t
       return { change: { events: [officerEvent(officer, { type: 'NOTE', data: { action: 'note', internalText: request.text }, notify: false })] }, done: 'catatan internal disimpan (tidak dikirim ke pelapor).' };
     case 'close':
       return {
-        change: { outcome: c.status === 'FOLLOWED_UP' ? 'CLOSED_UNCONFIRMED' : 'RESOLVED', stamp: 'closedAt', events: [officerEvent(officer, { type: 'STATUS_CHANGED', data: { action: 'close' }, notify: true })] },
+        // Closing over the citizen's objection is closed-but-not-fixed, not resolved.
+        change: { outcome: c.status === 'CITIZEN_REPLIED' ? 'NOT_RESOLVED' : 'CLOSED_UNCONFIRMED', stamp: 'closedAt', events: [officerEvent(officer, { type: 'STATUS_CHANGED', data: { action: 'close' }, notify: true })] },
         done: 'ditutup.',
       };
     case 'merge': {

@@ -46,10 +46,10 @@ const MATRIX: Record<ComplaintStatus, Row> = {
   SUBMITTED:       [FWD,   HLD, ___,     ARC,    ___,  ___,  ___,   SUB, ___,    ___,   DON,  SUB,  ___,    ___,   ___],
   ON_HOLD:         [___,   ___, ___,     ARC,    ___,  ___,  ___,   HLD, ___,    ___,   DON,  SUB,  ___,    ___,   ___],
   FORWARDED:       [FWD,   HLD, SUB,     ARC,    FWD,  INP,  FUP,   FWD, FUP,    ___,   DON,  FWD,  ___,    ___,   ___],
-  IN_PROGRESS:     [FWD,   HLD, SUB,     ___,    INP,  ___,  FUP,   INP, FUP,    DON/* ⚠ closed with no answer ever sent */, DON, INP, ___, ___, ___],
+  IN_PROGRESS:     [FWD,   HLD, SUB,     ___,    INP,  ___,  FUP,   INP, FUP,    ___,   DON,  INP,  ___,    ___,   ___],
   FOLLOWED_UP:     [___,   ___, ___,     ___,    ___,  ___,  ___,   FUP, ___,    DON,   DON,  REP,  DON,    REP,   DON],
-  CITIZEN_REPLIED: [FWD,   HLD, SUB,     ___,    REP,  INP,  FUP,   REP, FUP,    DON,   DON,  REP,  ___/* ⚠ */, ___, ___],
-  DONE:            [___,   ___, ___,     ___,    ___,  ___,  ___,   ___, ___,    ___,   ___,  ___,  ___,    REP/* ⚠ also merged ones */, ___],
+  CITIZEN_REPLIED: [FWD,   HLD, SUB,     ___,    REP,  INP,  FUP,   REP, FUP,    DON,   DON,  REP,  DON,    REP,   ___],
+  DONE:            [___,   ___, ___,     ___,    ___,  ___,  ___,   ___, ___,    ___,   ___,  ___,  ___,    ___,   ___],
   ARCHIVED:        [___,   ___, ___,     ___,    ___,  ___,  ___,   ___, ___,    ___,   ___,  ___,  ___,    ___,   ___],
 };
 
@@ -73,9 +73,9 @@ describe('decideTransition: the full matrix', () => {
     expect(cases.filter(([, , to]) => to !== null)).toHaveLength(50);
   });
 
-  it('nothing at all is allowed on an archived complaint, and only reopen on a done one', () => {
+  it('nothing at all is allowed on an archived or a done complaint', () => {
     expect(ACTIONS.filter((a) => decideTransition('ARCHIVED', a).ok)).toEqual([]);
-    expect(ACTIONS.filter((a) => decideTransition('DONE', a).ok)).toEqual(['reopen']);
+    expect(ACTIONS.filter((a) => decideTransition('DONE', a).ok)).toEqual([]);
   });
 });
 
@@ -144,12 +144,10 @@ describe('isOpen', () => {
 });
 
 /*
- * Doubtful cells, kept as the code has them (reported, not changed):
- * - IN_PROGRESS + close → DONE: DOMAIN.md says "closed by the agency after follow-up"; from
- *   IN_PROGRESS (FORWARDED → start → close) the citizen never got a tindak lanjut. casework.ts then
- *   records the outcome as RESOLVED.
- * - CITIZEN_REPLIED + confirm / reopen refused: a citizen who added a message after the answer and
- *   then fills in the feedback form is told the report is closed.
- * - DONE + reopen → CITIZEN_REPLIED: also reopens merged duplicates (merge → DONE), with no time
- *   limit, and the resolution clock (MET) is not restarted by syncDeadlines.
+ * Decisions behind some cells (DOMAIN.md "Lifecycle"):
+ * - close only after the follow-up (FOLLOWED_UP, or CITIZEN_REPLIED, which records NOT_RESOLVED):
+ *   never before the citizen got an answer.
+ * - confirm / reopen also from CITIZEN_REPLIED: a citizen who added a message after the answer can
+ *   still give their verdict.
+ * - nothing reopens a DONE complaint (merged ones included): a problem that returns is a new report.
  */

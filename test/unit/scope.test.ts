@@ -56,7 +56,8 @@ describe('decideAccess', () => {
     ['koordinator: region taken from the agency when the complaint has none', koordinator, complaint('dpu', null), 'act'],
     ['koordinator: the city region itself', koordinator, complaint('dinkes', '35.73'), 'act'],
     ['koordinator: other region (Kabupaten Malang)', koordinator, complaint('dpu-kab', '35.07'), 'none'],
-    ['koordinator: other region even with a city agency', koordinator, complaint('dpu', '35.07'), 'none'],
+    // The receiving agency is in the koordinator's region, whatever the incident's region says.
+    ['koordinator: other incident region but a city agency', koordinator, complaint('dpu', '35.07'), 'act'],
     ['koordinator: the province above the city', koordinator, complaint('kominfo-jatim', '35'), 'none'],
     ['koordinator: no region and no agency', koordinator, complaint(null, null), 'none'],
     ['province koordinator: a kecamatan of the city', provinsi, complaint('puskesmas'), 'act'],
@@ -70,9 +71,10 @@ describe('decideAccess', () => {
     ['admin instansi: parent agency', admin, complaint('pemkot'), 'none'],
     ['admin instansi: other agency', admin, complaint('dinkes'), 'none'],
     ['admin instansi: the koordinator queue', admin, complaint('kominfo'), 'none'],
-    // ⚠ Reported: unverified complaints carry the koordinator's agency id, so any officer of that
-    // agency (not only the koordinator) acts on the whole region's verification queue.
-    ['admin instansi of the koordinator agency: the verification queue', officer('ADMIN_INSTANSI', 'kominfo'), complaint('kominfo'), 'act'],
+    // Unverified complaints carry the koordinator's agency id; the queue is still the koordinators' alone.
+    ['admin instansi of the koordinator agency: the verification queue', officer('ADMIN_INSTANSI', 'kominfo'), { ...complaint('kominfo'), status: 'SUBMITTED' }, 'none'],
+    ['admin instansi of the koordinator agency: a complaint forwarded to it', officer('ADMIN_INSTANSI', 'kominfo'), { ...complaint('kominfo'), status: 'FORWARDED' }, 'act'],
+    ['koordinator: the verification queue', koordinator, { ...complaint('kominfo'), status: 'SUBMITTED' }, 'act'],
     ['admin instansi: no agency yet', admin, complaint(null), 'none'],
     ['admin instansi: copy (tembusan) to its agency', admin, complaint('dinkes', '35.73.05', ['dpu']), 'read'],
     ['admin instansi: copy to one of its units', admin, complaint('dinkes', '35.73.05', ['puskesmas', 'dpu-bm']), 'read'],
@@ -100,7 +102,13 @@ describe('mayPerform', () => {
   const agencyOnly: OfficerAction[] = ['not_authority'];
   const table = OFFICER_ACTIONS.flatMap((action) =>
     (['ADMIN_KOORDINATOR', 'ADMIN_INSTANSI', 'PEJABAT_PENGHUBUNG'] as const).map((role) => {
-      const allowed = koordinatorOnly.includes(action) ? role === 'ADMIN_KOORDINATOR' : agencyOnly.includes(action) ? role !== 'ADMIN_KOORDINATOR' : true;
+      const allowed = koordinatorOnly.includes(action)
+        ? role === 'ADMIN_KOORDINATOR'
+        : agencyOnly.includes(action)
+          ? role !== 'ADMIN_KOORDINATOR'
+          : action === 'forward' // disposisi is the admins' job
+            ? role !== 'PEJABAT_PENGHUBUNG'
+            : true;
       return [role, action, allowed] as const;
     }),
   );
