@@ -1,4 +1,5 @@
 /** Small measuring tools: percentiles, a seeded random source, lanes of concurrent work, resource probes. */
+import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -59,6 +60,11 @@ export interface ProbeReading {
   wallSeconds: number;
   /** Node's own CPU time over the wall time: 100 = one core busy (PostgreSQL and Redis not included). */
   nodeCpuPercent: number;
+  /**
+   * The whole machine's busy CPU over the wall time (200 = both cores of a 2-core box): this process,
+   * PostgreSQL, Redis, and anything else running. Much more than node + ~30 means someone else is busy.
+   */
+  machineCpuPercent: number;
   /** How late timers fired: a saturated event loop shows here before anywhere else. */
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
@@ -69,6 +75,7 @@ export function startProbe(): () => ProbeReading {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
   const cpu = process.cpuUsage();
+  const machine = machineBusyMs();
   const started = performance.now();
   return () => {
     histogram.disable();
@@ -77,10 +84,16 @@ export function startProbe(): () => ProbeReading {
     return {
       wallSeconds: round(wall),
       nodeCpuPercent: round(((used.user + used.system) / 1e6 / wall) * 100, 1),
+      machineCpuPercent: round(((machineBusyMs() - machine) / 1000 / wall) * 100, 1),
       eventLoopDelayP99Ms: round(histogram.percentile(99) / 1e6),
       eventLoopDelayMaxMs: round(histogram.max / 1e6),
     };
   };
+}
+
+/** Busy (non-idle) CPU time of all cores since boot, in ms. */
+function machineBusyMs(): number {
+  return os.cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
 }
 
 export const rssMb = () => round(process.memoryUsage().rss / 1048576, 1);

@@ -110,7 +110,7 @@ export class PgCaseStore implements CaseStore {
     const where =
       officer.role === 'ADMIN_KOORDINATOR'
         ? { status: { in: OPEN }, OR: [{ regionCode: region }, { regionCode: { startsWith: `${region}.` } }] }
-        : { status: { in: OPEN }, agencyId: { in: agencyIds } };
+        : { status: { in: OPEN.filter((st) => st !== 'SUBMITTED') }, agencyId: { in: agencyIds } };
     const rows = await this.db.complaint.findMany({
       where,
       select: { trackingCode: true, status: true, title: true, confidential: true, deadlines: { where: { state: 'ACTIVE' }, select: { dueAt: true }, orderBy: { dueAt: 'asc' }, take: 1 } },
