@@ -67,8 +67,12 @@ export function expireSession(ctx: Pick<EngineContext, 'flows' | 'idleMinutes'>,
   };
 }
 
+/** A question about an existing complaint (an officer's "tunda", the verdict) waits this long: nothing is lost by waiting. */
+export const FOLLOW_UP_IDLE_MINUTES = 30 * 24 * 60;
+
 function isExpired(ctx: Pick<EngineContext, 'idleMinutes'>, state: SessionState, now: Date): boolean {
-  return state.flowId !== null && now.getTime() - Date.parse(state.lastActiveAt) > ctx.idleMinutes * 60_000;
+  const limit = state.complaintCode ? Math.max(ctx.idleMinutes, FOLLOW_UP_IDLE_MINUTES) : ctx.idleMinutes;
+  return state.flowId !== null && now.getTime() - Date.parse(state.lastActiveAt) > limit * 60_000;
 }
 
 /** A form collects answers; a menu (onComplete "none") only routes. Only forms guard their words. */
@@ -101,6 +105,9 @@ function commandOf(run: Run, input: InboundContent): { command: CommandName; arg
   const found = matchCommand(input.text, run.ctx.flows.commands);
   if (!found) return null;
   if (isForm(run.ctx, run.state.flowId)) {
+    // In a follow-up form, "tambah KODE" / "nilai KODE" (re)opens the form about that complaint.
+    const followUp = run.state.complaintCode !== null && (found.command === 'reply' || found.command === 'rate') && found.argument !== undefined && findTrackingCode(found.argument) !== null;
+    if (followUp) return found;
     if (!['cancel', 'back', 'help', 'language'].includes(found.command)) return null;
     if (found.argument && !(found.command === 'language' && languageNamed(found.argument))) return null;
   }

@@ -28,6 +28,7 @@ export interface CaseRecord {
   forwardedAt: Date | null;
   followedUpAt: Date | null;
   chat: ChatRef;
+  citizenId: string;
   language: Language;
   mergedIntoId: string | null;
   duplicateOfCode: string | null;

@@ -4,15 +4,15 @@
  * the lifecycle allows it from the current status, and nobody changed the complaint meanwhile.
  * The change and its events are one transaction; the citizen is told through the notify queue.
  */
-import { decideAccess, decideRoute, decideTransition, mayForwardTo, mayPerform, type ComplaintStatus } from '../domain/index.js';
+import { decideAccess, decideRoute, decideTransition, mayForwardTo, mayPerform, type ComplaintStatus, type DeadlineKind, type OfficerAction } from '../domain/index.js';
 import type { AgencyDirectory, CaseChange, CaseRecord, CaseStore, NewEvent, OfficerRecord } from './case-ports.js';
 import type { ChatRef, NotificationQueue } from './ports.js';
 
 export interface CaseworkDeps {
   cases: CaseStore;
   notifications: NotificationQueue;
-  /** Re-plans the complaint's clocks after a change (deadlines.ts). */
-  syncDeadlines: (complaintId: string, now: Date) => Promise<void>;
+  /** Re-plans the complaint's clocks after a change (deadlines.ts); `restart` begins named clocks again. */
+  syncDeadlines: (complaintId: string, now: Date, restart?: readonly DeadlineKind[]) => Promise<void>;
   /** Tells officers (the new agency after a forward, the agency after a citizen's reply). */
   alertOfficers: (chats: ChatRef[], text: string) => Promise<void>;
   /** Show officer names to citizens (default: the agency answers, not the person). */
@@ -41,6 +41,21 @@ const STATUS_WORD: Record<ComplaintStatus, string> = {
   ARCHIVED: 'diarsipkan',
 };
 
+/** The officer's own words for each action, as in the commands. */
+const ACTION_WORD: Record<OfficerAction, string> = {
+  forward: 'teruskan',
+  hold: 'tunda',
+  not_authority: 'bukan wewenang',
+  archive: 'arsip',
+  claim: 'ambil',
+  start: 'proses',
+  answer: 'balas',
+  note: 'catatan',
+  resolve: 'selesai',
+  close: 'tutup',
+  merge: 'gabung',
+};
+
 export async function actAsOfficer(deps: CaseworkDeps, officer: OfficerRecord, request: OfficerRequest, now: Date): Promise<ActOutcome> {
   if (!officer.active) return refuse('Akun petugas Anda nonaktif.');
   const found = await deps.cases.findCase(request.code);
@@ -49,12 +64,12 @@ export async function actAsOfficer(deps: CaseworkDeps, officer: OfficerRecord, r
   // Out of scope reads like "not found": codes of other agencies are not confirmed to exist.
   if (!found || access === 'none') return refuse(`Laporan ${request.code} tidak ditemukan dalam wilayah kerja Anda.`);
   if (access === 'read') return refuse(`Instansi Anda hanya menerima tembusan ${request.code}; tindakan dilakukan oleh instansi tujuan.`);
-  if (!mayPerform(officer, request.action)) return refuse(`Peran Anda tidak dapat melakukan "${request.action}" pada laporan.`);
+  if (!mayPerform(officer, request.action)) return refuse(`Peran Anda tidak dapat melakukan "${ACTION_WORD[request.action]}" pada laporan.`);
 
   const planned = await plan(deps, officer, found, tree, request);
   if ('refusal' in planned) return refuse(planned.refusal);
   const transition = decideTransition(found.status, request.action, { holdReturn: found.holdReturnStatus, toAgency: planned.toAgency });
-  if (!transition.ok) return refuse(`Laporan ${found.trackingCode} berstatus ${STATUS_WORD[found.status]}: tindakan "${request.action}" tidak bisa dilakukan.`);
+  if (!transition.ok) return refuse(`Laporan ${found.trackingCode} berstatus ${STATUS_WORD[found.status]}: tindakan "${ACTION_WORD[request.action]}" tidak bisa dilakukan.`);
 
   const change: CaseChange = { ...planned.change, status: transition.to };
   for (const event of change.events) {
@@ -63,19 +78,23 @@ export async function actAsOfficer(deps: CaseworkDeps, officer: OfficerRecord, r
   }
   const applied = await deps.cases.applyChange(found.id, found.version, change, now);
   if (!applied.ok) return refuse(`Laporan ${found.trackingCode} baru saja diubah petugas lain. Lihat lagi: lihat ${found.trackingCode}`);
-  await afterChange(deps, found.id, applied.notifyEventIds, now);
+  await afterChange(deps, found.id, applied.notifyEventIds, now, planned.restartClocks);
   if (planned.alert) await deps.alertOfficers(await deps.cases.findOfficerChats(planned.alert), `Laporan ${found.trackingCode} masuk ke instansi Anda: ${found.title}. Lihat: lihat ${found.trackingCode}`);
   return { ok: true, message: `${found.trackingCode}: ${planned.done}` };
 }
 
-async function afterChange(deps: CaseworkDeps, complaintId: string, notifyEventIds: string[], now: Date): Promise<void> {
+async function afterChange(deps: CaseworkDeps, complaintId: string, notifyEventIds: string[], now: Date, restart?: readonly DeadlineKind[]): Promise<void> {
   for (const eventId of notifyEventIds) await deps.notifications.enqueueNotification({ complaintId, eventId });
-  await deps.syncDeadlines(complaintId, now);
+  await deps.syncDeadlines(complaintId, now, restart);
 }
+
+/** A complaint that reaches a new agency gives it its own working days to answer and resolve. */
+const NEW_AGENCY_CLOCKS: readonly DeadlineKind[] = ['FIRST_ANSWER', 'RESOLUTION'];
 
 interface Plan {
   change: Omit<CaseChange, 'status'>;
   toAgency?: boolean;
+  restartClocks?: readonly DeadlineKind[];
   done: string;
   alert?: { agencyId: string | null; regionCode: string | null; assigneeId: string | null; koordinator: boolean };
 }
@@ -106,6 +125,7 @@ async function plan(deps: CaseworkDeps, officer: OfficerRecord, c: CaseRecord, t
             ...copies.map((id) => officerEvent(officer, { type: 'COPY_ADDED', agencyId: id, data: { action: 'copy' }, notify: false })),
           ],
         },
+        ...(target.id !== c.agencyId ? { restartClocks: NEW_AGENCY_CLOCKS } : {}),
         done: `diteruskan ke ${target.name}${copies.length ? ` dengan ${copies.length} tembusan` : ''}.`,
         alert: { agencyId: target.id, regionCode: c.regionCode, assigneeId: null, koordinator: false },
       };
@@ -125,6 +145,7 @@ async function plan(deps: CaseworkDeps, officer: OfficerRecord, c: CaseRecord, t
       const coordinator = decideRoute({ categoryId: '', parentCategoryId: null, regionCode: c.regionCode, requestedAgencyId: null }, [], tree.coordinators);
       return {
         toAgency: target !== undefined,
+        ...(target ? { restartClocks: NEW_AGENCY_CLOCKS } : {}),
         change: {
           agencyId: target?.id ?? coordinator?.agencyId ?? c.agencyId,
           assigneeId: null,
@@ -143,6 +164,7 @@ async function plan(deps: CaseworkDeps, officer: OfficerRecord, c: CaseRecord, t
         done: 'diarsipkan; alasan dikirim ke pelapor.',
       };
     case 'claim':
+      if (c.assigneeId && c.assigneeId !== officer.id) return { refusal: `Laporan ${c.trackingCode} sudah diambil petugas lain.` };
       return { change: { assigneeId: officer.id, events: [officerEvent(officer, { type: 'ASSIGNED', data: { action: 'claim' }, notify: false })] }, done: `diambil oleh ${officer.name}.` };
     case 'start':
       return {
@@ -213,13 +235,15 @@ export async function replyAsCitizen(deps: CaseworkDeps, input: { code: string; 
       status: transition.to,
       ...(c.status === 'ON_HOLD' ? { holdReturnStatus: null } : {}),
       message: { direction: 'IN', channel: input.chat.channel, chatId: input.chat.chatId, text: input.text, ...(input.platformMessageId ? { platformMessageId: input.platformMessageId } : {}) },
-      events: [{ type: 'MESSAGE_IN', fromStatus: c.status, toStatus: transition.to, actorType: 'CITIZEN', data: { action: 'reply' }, notify: false }],
+      events: [{ type: 'MESSAGE_IN', fromStatus: c.status, toStatus: transition.to, actorType: 'CITIZEN', actorId: c.citizenId, data: { action: 'reply' }, notify: false }],
     },
     now,
   );
   if (!applied.ok) return { ok: false, reason: 'conflict' };
   await afterChange(deps, c.id, [], now);
-  await deps.alertOfficers(await deps.cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: c.assigneeId, koordinator: c.agencyId === null }), `Pelapor ${c.trackingCode} menulis: ${input.text.slice(0, 500)}`);
+  // A complaint awaiting verification is the koordinators' to hear about; otherwise the agency's.
+  const koordinator = transition.to === 'SUBMITTED';
+  await deps.alertOfficers(await deps.cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: koordinator ? null : c.assigneeId, koordinator }), `Pelapor ${c.trackingCode} menulis: ${input.text.slice(0, 500)}`);
   return { ok: true };
 }
 
@@ -241,8 +265,8 @@ export async function rateAsCitizen(deps: CaseworkDeps, input: { code: string; c
       ...(reopen ? {} : { stamp: 'closedAt' as const }),
       ...(input.comment ? { message: { direction: 'IN' as const, channel: input.chat.channel, chatId: input.chat.chatId, text: input.comment } } : {}),
       events: [
-        { type: 'RATED', actorType: 'CITIZEN', data: { action: 'rate', rating: input.rating, resolved: input.resolved }, notify: false },
-        { type: 'STATUS_CHANGED', fromStatus: c.status, toStatus: transition.to, actorType: 'CITIZEN', data: { action: reopen ? 'reopen' : 'confirm', ...(input.comment ? { internalText: input.comment } : {}) }, notify: true },
+        { type: 'RATED', actorType: 'CITIZEN', actorId: c.citizenId, data: { action: 'rate', rating: input.rating, resolved: input.resolved }, notify: false },
+        { type: 'STATUS_CHANGED', fromStatus: c.status, toStatus: transition.to, actorType: 'CITIZEN', actorId: c.citizenId, data: { action: reopen ? 'reopen' : 'confirm', ...(input.comment ? { internalText: input.comment } : {}) }, notify: true },
       ],
     },
     now,

@@ -25,6 +25,8 @@ export interface DeadlineRow {
 export interface DeadlineStore {
   findDeadlines(complaintId: string): Promise<DeadlineRow[]>;
   saveDeadline(row: DeadlineRow): Promise<void>;
+  /** Saves only if the clock is still ACTIVE (and, with `unreminded`, not yet reminded): timer and sweep may race. */
+  saveDeadlineIfActive(row: DeadlineRow, unreminded: boolean): Promise<boolean>;
   /** ACTIVE clocks whose reminder or deadline time has come. */
   findDueDeadlines(now: Date, limit: number): Promise<{ complaintId: string; kind: DeadlineKind }[]>;
   appendEvents(complaintId: string, events: NewEvent[], now: Date): Promise<void>;
@@ -64,12 +66,17 @@ function leavingState(kind: DeadlineKind, status: ComplaintStatus): DeadlineStat
 const restarts = (kind: DeadlineKind, row: DeadlineRow) => row.state === 'CANCELLED' || ((kind === 'VERIFY' || kind === 'AUTO_CLOSE') && row.state !== 'BREACHED');
 
 function startOf(kind: DeadlineKind, c: CaseRecord, restarted: boolean, now: Date): Date {
-  if (kind === 'VERIFY') return restarted ? now : c.submittedAt;
+  // Verification counts from filing, or from the moment a complaint came back to the koordinator.
+  if (kind === 'VERIFY') return restarted || c.forwardedAt ? now : c.submittedAt;
   if (kind === 'AUTO_CLOSE') return c.followedUpAt ?? now;
   return c.forwardedAt ?? now;
 }
 
-export async function syncDeadlines(deps: DeadlineDeps, complaintId: string, now: Date): Promise<void> {
+/**
+ * Re-plans a complaint's clocks for its current status. `restart` names clocks that begin again
+ * whatever their state: a complaint re-routed to another agency gives that agency its own days.
+ */
+export async function syncDeadlines(deps: DeadlineDeps, complaintId: string, now: Date, restart: readonly DeadlineKind[] = []): Promise<void> {
   const c = await deps.cases.findCaseById(complaintId);
   if (!c) return;
   const rows = new Map((await deps.store.findDeadlines(complaintId)).map((r) => [r.kind, r]));
@@ -81,11 +88,12 @@ export async function syncDeadlines(deps: DeadlineDeps, complaintId: string, now
     if (desired.includes(kind)) {
       let start: Date;
       let days: number;
-      if (row?.state === 'ACTIVE' && !(kind === 'AUTO_CLOSE' && c.followedUpAt && row.dueAt < c.followedUpAt)) continue;
-      if (row?.state === 'PAUSED') {
+      const restarting = restart.includes(kind);
+      if (!restarting && row?.state === 'ACTIVE' && !(kind === 'AUTO_CLOSE' && c.followedUpAt && row.dueAt < c.followedUpAt)) continue;
+      if (row?.state === 'PAUSED' && !restarting) {
         start = now;
         days = Math.max(1, row.remainingWorkingDays ?? 1);
-      } else if (!row || restarts(kind, row)) {
+      } else if (!row || restarting || restarts(kind, row)) {
         start = startOf(kind, c, row !== undefined, now);
         days = clockDays(kind, c.resolutionTier, policy);
       } else continue;
@@ -124,7 +132,7 @@ export async function fireDeadline(deps: DeadlineDeps, complaintId: string, kind
   if (now >= row.dueAt) {
     if (kind === 'AUTO_CLOSE') return (await deps.autoClose(complaintId, now)) ? 'closed' : 'none';
     const late = `${c.trackingCode}: batas ${KIND_WORD[kind]} terlewati (${c.agencyName ?? 'belum ada instansi'}). Lihat: lihat ${c.trackingCode}`;
-    await deps.store.saveDeadline({ ...row, state: 'BREACHED', breachedAt: now });
+    if (!(await deps.store.saveDeadlineIfActive({ ...row, state: 'BREACHED', breachedAt: now }, false))) return 'none';
     await deps.store.appendEvents(complaintId, [
       { type: 'DEADLINE_BREACHED', actorType: 'SYSTEM', agencyId: c.agencyId, data: { action: 'breach', kind, dueAt: row.dueAt.toISOString() }, notify: false },
       { type: 'ESCALATED', actorType: 'SYSTEM', agencyId: c.agencyId, data: { action: 'escalate', kind, to: 'ADMIN_KOORDINATOR' }, notify: false },
@@ -134,7 +142,7 @@ export async function fireDeadline(deps: DeadlineDeps, complaintId: string, kind
   }
   if (row.remindAt && !row.remindedAt && now >= row.remindAt) {
     const left = deps.calendar.workingDaysBetween(now, row.dueAt, zone);
-    await deps.store.saveDeadline({ ...row, remindedAt: now });
+    if (!(await deps.store.saveDeadlineIfActive({ ...row, remindedAt: now }, true))) return 'none';
     await deps.store.appendEvents(complaintId, [{ type: 'REMINDER_SENT', actorType: 'SYSTEM', agencyId: c.agencyId, data: { action: 'remind', kind }, notify: false }], now);
     const koordinator = kind === 'VERIFY';
     await deps.alertOfficers(

@@ -18,6 +18,7 @@ export async function expireIdleSessions(deps: ExpiryDeps, now: Date): Promise<n
   let told = 0;
   for (const session of await deps.sessions.findExpiredSessions(now, BATCH)) {
     const result = expireSession(deps, session.state, now);
+    if (!result && session.state.complaintCode && session.state.flowId) continue; // a follow-up question still waiting
     if (!result) {
       // A finished conversation past its keep time: nothing to say, nothing to keep.
       await deps.sessions.deleteSession(session.chat, session.version);

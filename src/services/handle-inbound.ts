@@ -5,7 +5,7 @@
  * saved, answered; a confirmed form is stored durably before the citizen sees its code.
  */
 import { newTrackingCode, type InboundMessage, type Language, type OutboundMessage } from '../domain/index.js';
-import { beginFlow, step, type Effect, type EngineContext, type FlowSet, type SessionState } from '../engine/index.js';
+import { beginFlow, FOLLOW_UP_IDLE_MINUTES, step, type Effect, type EngineContext, type FlowSet, type SessionState } from '../engine/index.js';
 import type { CitizenOutcome } from './casework.js';
 import { KeyedSerialiser } from './keyed-serialiser.js';
 import { lookUpComplaint, type LookupDeps } from './lookup.js';
@@ -120,7 +120,7 @@ async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMes
 
 /** Sessions live as long as the idle limit; a finished conversation keeps its language a day. */
 function expiry(state: SessionState, idleMinutes: number): Date {
-  const minutes = state.flowId ? idleMinutes : Math.max(idleMinutes, 24 * 60);
+  const minutes = state.complaintCode ? Math.max(idleMinutes, FOLLOW_UP_IDLE_MINUTES) : state.flowId ? idleMinutes : Math.max(idleMinutes, 24 * 60);
   return new Date(Date.parse(state.lastActiveAt) + minutes * 60_000);
 }
 

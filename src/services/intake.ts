@@ -13,6 +13,7 @@ export interface IntakeDeps {
   notifications: NotificationQueue;
   /** Starts the clocks and tells the receiving agency's officers (case handling). */
   afterStore?: (complaintId: string, created: boolean) => Promise<void>;
+  now: () => Date;
 }
 
 export async function storeSubmission(deps: IntakeDeps, trackingCode: string): Promise<StoredComplaint> {
@@ -44,7 +45,9 @@ export async function storeSubmission(deps: IntakeDeps, trackingCode: string): P
     coordinators,
   );
   if (!route) throw new Error('no agency can receive complaints: load the seed data or add a coordinator agency');
-  const stored = await deps.store.saveComplaint({ form, type: form.type, route });
+  // A rule that names the koordinator's own office means "verify first", not a forward.
+  const verifyFirst = route.kind === 'rule' && coordinators.some((c) => c.agencyId === route.agencyId);
+  const stored = await deps.store.saveComplaint({ form, type: form.type, route: verifyFirst ? { kind: 'coordinator', agencyId: route.agencyId } : route }, deps.now());
   await deps.notifications.enqueueNotification({ complaintId: stored.complaintId, eventId: stored.noticeEventId });
   if (deps.afterStore) await deps.afterStore(stored.complaintId, stored.created);
   return stored;

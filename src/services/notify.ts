@@ -13,6 +13,7 @@ export interface NotifyDeps {
   texts: Texts;
   /** Opens the feedback or reply flow in the citizen's chat (not if they are filling in a form). */
   startFlow?: (chat: ChatRef, flowId: 'feedback' | 'reply', code: string) => Promise<void>;
+  now: () => Date;
 }
 
 export type NotifyOutcome = 'sent' | 'already-sent' | 'gone';
@@ -24,7 +25,7 @@ export async function sendNotification(deps: NotifyDeps, job: { complaintId: str
   if (await deps.store.wasSent(dedupeKey)) return 'already-sent';
   const message = composeNotice(deps.texts, target);
   await deps.sender.send(target.chat, [message]);
-  await deps.store.recordSent(target, dedupeKey, message.text);
+  await deps.store.recordSent(target, dedupeKey, message.text, deps.now());
   for (const chat of target.alsoTell) await deps.sender.send(chat, [message]).catch(() => undefined);
   // The follow-up question is a convenience: if the chat is busy the citizen can still answer with
   // "nilai <kode>" or "tambah <kode>", so a failure here must not make the notice job retry.

@@ -120,7 +120,7 @@ export interface IntakeStore {
   findRoutingRules(): Promise<{ rules: RoutingRuleView[]; coordinators: { agencyId: string; regionCode: string }[]; parentOf: Map<string, string | null> }>;
   agencyExists(agencyId: string): Promise<boolean>;
   /** Stores the complaint, its events and attachments once; a second call returns the first result. */
-  saveComplaint(complaint: NewComplaint): Promise<StoredComplaint>;
+  saveComplaint(complaint: NewComplaint, now: Date): Promise<StoredComplaint>;
   findStoredComplaint(trackingCode: string): Promise<StoredComplaint | null>;
   /** Tracking codes confirmed but not yet stored, older than `olderThan`. */
   findPendingSubmissions(olderThan: Date, limit: number): Promise<string[]>;
@@ -150,7 +150,7 @@ export interface NotificationStore {
   findNotification(complaintId: string, eventId: string): Promise<NotificationTarget | null>;
   /** Claims the right to send this notice; false when it was already sent. */
   wasSent(dedupeKey: string): Promise<boolean>;
-  recordSent(target: NotificationTarget, dedupeKey: string, text: string): Promise<void>;
+  recordSent(target: NotificationTarget, dedupeKey: string, text: string, now: Date): Promise<void>;
 }
 
 export interface Clock {

@@ -172,6 +172,7 @@ function toCase(row: CaseRow): CaseRecord {
     forwardedAt: row.forwardedAt,
     followedUpAt: row.followedUpAt,
     chat: { channel: row.channel, chatId: row.chatId },
+    citizenId: row.citizenId,
     language: row.language === 'en' ? 'en' : 'id',
     mergedIntoId: row.mergedIntoId,
     duplicateOfCode: row.duplicateOf?.trackingCode ?? null,

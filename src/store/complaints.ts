@@ -52,9 +52,9 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     return complaint && notice ? { complaintId: complaint.id, noticeEventId: notice.id.toString(), created: false } : null;
   }
 
-  async saveComplaint({ form, type, route }: NewComplaint): Promise<StoredComplaint> {
+  async saveComplaint({ form, type, route }: NewComplaint, now: Date): Promise<StoredComplaint> {
     try {
-      return await this.db.$transaction((tx) => this.insertComplaint(tx, { form, type, route }), { timeout: 10_000 });
+      return await this.db.$transaction((tx) => this.insertComplaint(tx, { form, type, route }, now), { timeout: 10_000 });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const existing = await this.findStoredComplaint(form.trackingCode);
@@ -63,13 +63,12 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     }
   }
 
-  private async insertComplaint(tx: Tx, { form, type, route }: NewComplaint): Promise<StoredComplaint> {
+  private async insertComplaint(tx: Tx, { form, type, route }: NewComplaint, now: Date): Promise<StoredComplaint> {
     const identityKey = { channel: form.channel, externalId: form.senderId };
     const identity =
       (await tx.channelIdentity.findUnique({ where: { channel_externalId: identityKey } })) ??
       (await tx.channelIdentity.create({ data: { ...identityKey, citizen: { create: { preferredLanguage: form.language } } } }));
     const submittedAt = new Date(form.submittedAt);
-    const now = new Date();
     const forwarded = route.kind !== 'coordinator';
     const candidates = await tx.complaint.findMany({
       where: {
@@ -126,12 +125,12 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     // After CREATED, so the log reads in order: filed, then "looks like", then routed.
     if (duplicate) {
       const original = candidates.find((c) => c.id === duplicate.id);
-      await tx.complaintEvent.create({ data: { complaintId: complaint.id, type: 'DUPLICATE_SUSPECTED', actorType: 'SYSTEM', data: { of: original?.trackingCode ?? duplicate.id } } });
+      await tx.complaintEvent.create({ data: { complaintId: complaint.id, type: 'DUPLICATE_SUSPECTED', actorType: 'SYSTEM', data: { of: original?.trackingCode ?? duplicate.id }, createdAt: now } });
     }
     const notice = await tx.complaintEvent.create({
       data: forwarded
-        ? { complaintId: complaint.id, type: 'FORWARDED', fromStatus: 'SUBMITTED', toStatus: 'FORWARDED', agencyId: route.agencyId, actorType: 'SYSTEM', data: { route: route.kind } }
-        : { complaintId: complaint.id, type: 'STATUS_CHANGED', fromStatus: null, toStatus: 'SUBMITTED', agencyId: route.agencyId, actorType: 'SYSTEM', data: { route: route.kind } },
+        ? { complaintId: complaint.id, type: 'FORWARDED', fromStatus: 'SUBMITTED', toStatus: 'FORWARDED', agencyId: route.agencyId, actorType: 'SYSTEM', data: { route: route.kind }, createdAt: now }
+        : { complaintId: complaint.id, type: 'STATUS_CHANGED', fromStatus: null, toStatus: 'SUBMITTED', agencyId: route.agencyId, actorType: 'SYSTEM', data: { route: route.kind }, createdAt: now },
     });
     await tx.submission.update({ where: { trackingCode: form.trackingCode }, data: { state: 'STORED', storedAt: now, attempts: { increment: 1 }, lastError: null } });
     return { complaintId: complaint.id, noticeEventId: notice.id.toString(), created: true };
@@ -210,11 +209,11 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     return (await this.db.message.count({ where: { dedupeKey } })) > 0;
   }
 
-  async recordSent(target: NotificationTarget, dedupeKey: string, text: string): Promise<void> {
-    const data = { complaintId: target.complaintId, channel: target.chat.channel, chatId: target.chat.chatId, direction: 'OUT' as const, dedupeKey, text };
+  async recordSent(target: NotificationTarget, dedupeKey: string, text: string, now: Date): Promise<void> {
+    const data = { complaintId: target.complaintId, channel: target.chat.channel, chatId: target.chat.chatId, direction: 'OUT' as const, dedupeKey, text, createdAt: now };
     await this.db.$transaction(async (tx) => {
       await tx.message.create({ data });
-      await tx.complaintEvent.create({ data: { complaintId: target.complaintId, type: 'MESSAGE_OUT', actorType: 'SYSTEM', data: { notice: target.event.id } } });
+      await tx.complaintEvent.create({ data: { complaintId: target.complaintId, type: 'MESSAGE_OUT', actorType: 'SYSTEM', data: { notice: target.event.id }, createdAt: now } });
     }).catch((error: unknown) => {
       if (!isUniqueViolation(error)) throw error;
     });

@@ -19,6 +19,12 @@ export class PgDeadlineStore implements DeadlineStore {
     await this.db.complaintDeadline.upsert({ where: { complaintId_kind: { complaintId, kind } }, create: row, update: data });
   }
 
+  async saveDeadlineIfActive(row: DeadlineRow, unreminded: boolean): Promise<boolean> {
+    const { complaintId, kind, ...data } = row;
+    const { count } = await this.db.complaintDeadline.updateMany({ where: { complaintId, kind, state: 'ACTIVE', ...(unreminded ? { remindedAt: null } : {}) }, data });
+    return count === 1;
+  }
+
   async findDueDeadlines(now: Date, limit: number): Promise<{ complaintId: string; kind: DeadlineKind }[]> {
     return this.db.complaintDeadline.findMany({
       where: { state: 'ACTIVE', OR: [{ dueAt: { lte: now } }, { remindAt: { lte: now }, remindedAt: null }] },

@@ -45,7 +45,7 @@ export async function buildCaseHandling(input: { db: Db; queues: Queues; sender:
   const casework: CaseworkDeps = {
     cases,
     notifications: new BullNotificationQueue(queues.notify),
-    syncDeadlines: (complaintId, at) => (box.deadlines ? syncDeadlines(box.deadlines, complaintId, at) : Promise.resolve()),
+    syncDeadlines: (complaintId, at, restart) => (box.deadlines ? syncDeadlines(box.deadlines, complaintId, at, restart) : Promise.resolve()),
     alertOfficers,
     showOfficerNames: config.SHOW_OFFICER_NAMES,
   };

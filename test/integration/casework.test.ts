@@ -122,9 +122,9 @@ describe('officers handle complaints through the bot', () => {
     );
   });
 
-  // BUG: the citizen's own actions (reply, rating, confirm, reopen) are logged with actorType CITIZEN
+  // Regression (was a bug): the citizen's own actions (reply, rating, confirm, reopen) are logged with actorType CITIZEN
   // but actorId null, while CREATED names the citizen: the audit trail cannot say who acted.
-  it.fails('names the citizen as the actor of their own rating and confirmation', async () => {
+  it('names the citizen as the actor of their own rating and confirmation', async () => {
     const citizen = new Chat(app);
     const { code } = await file(app, citizen);
     await binaMarga.run(`balas ${code} Sudah kami perbaiki kemarin sore.`);
@@ -183,11 +183,11 @@ describe('officers handle complaints through the bot', () => {
     expect((await clocks()).map((d) => [d.kind, d.state, d.remainingWorkingDays])).toEqual([['FIRST_ANSWER', 'ACTIVE', null], ['RESOLUTION', 'ACTIVE', null]]);
   });
 
-  // BUG: the reply form that "tunda" opens is an ordinary session and expires after SESSION_IDLE_MINUTES
+  // Regression (was a bug): the reply form that "tunda" opens is an ordinary session and expires after SESSION_IDLE_MINUTES
   // (60): a citizen who answers the question later, as people do in a chat, is told their session ended
   // and "laporan yang belum dikirim tidak tersimpan"; the answer is dropped and the complaint stays
   // ON_HOLD with its clocks paused, unless the citizen guesses "tambah KODE".
-  it.fails('takes the answer to an officer\'s question given the next morning', async () => {
+  it('takes the answer to an officer\'s question given the next morning', async () => {
     const citizen = new Chat(app);
     const { code } = await file(app, citizen);
     await binaMarga.run(`tunda ${code} Mohon kirim foto lokasi`);
@@ -198,10 +198,10 @@ describe('officers handle complaints through the bot', () => {
     expect((await complaintOf(app, code)).status).toBe('FORWARDED');
   });
 
-  // BUG: a citizen's reply to the koordinator's question on a SUBMITTED complaint alerts nobody:
+  // Regression (was a bug): a citizen's reply to the koordinator's question on a SUBMITTED complaint alerts nobody:
   // replyAsCitizen asks findOfficerChats for koordinators only when agencyId is null, but a complaint
   // awaiting verification sits at the koordinator's agency, and agency alerts exclude ADMIN_KOORDINATOR.
-  it.fails('tells the koordinator when the citizen answers their question on a complaint awaiting verification', async () => {
+  it('tells the koordinator when the citizen answers their question on a complaint awaiting verification', async () => {
     const citizen = new Chat(app);
     const { code } = await file(app, citizen);
     await binaMarga.run(`bukanwewenang ${code} Jalan nasional, bukan kewenangan kota`);
@@ -236,10 +236,10 @@ describe('officers handle complaints through the bot', () => {
     await dishub.chat.waitFor(`Laporan ${code} masuk ke instansi Anda: ${c.title}. Lihat: lihat ${code}`);
   });
 
-  // BUG: "Topik Lainnya" is routed by a seed rule to Diskominfo, the admin koordinator, and intake treats
+  // Regression (was a bug): "Topik Lainnya" is routed by a seed rule to Diskominfo, the admin koordinator, and intake treats
   // any rule as a forward: the complaint is FORWARDED (FIRST_ANSWER clock, agency officers alerted,
   // citizen told "diteruskan ke") instead of awaiting verification (SUBMITTED, VERIFY clock, koordinator).
-  it.fails('a complaint that lands at the koordinator awaits verification', async () => {
+  it('a complaint that lands at the koordinator awaits verification', async () => {
     const citizen = new Chat(app);
     const { code, id } = await file(app, citizen, { category: 'Topik Lainnya', subcategory: 'Lainnya', description: 'Saran agar ada layanan pengaduan lewat telepon di setiap kelurahan.' });
     expect((await complaintOf(app, code)).status).toBe('SUBMITTED');
@@ -272,7 +272,7 @@ describe('officers handle complaints through the bot', () => {
   it('only the koordinator archives; the citizen sees the reason', async () => {
     const citizen = new Chat(app);
     const { code, id } = await file(app, citizen);
-    expect(await binaMarga.run(`arsip ${code} Iklan, bukan pengaduan`)).toBe('⚠️ Peran Anda tidak dapat melakukan "archive" pada laporan.');
+    expect(await binaMarga.run(`arsip ${code} Iklan, bukan pengaduan`)).toBe('⚠️ Peran Anda tidak dapat melakukan "arsip" pada laporan.');
     expect(await complaintOf(app, code)).toMatchObject({ status: 'FORWARDED', version: 0 });
     const reason = 'Isi laporan berupa promosi usaha, bukan pengaduan layanan publik.';
     expect(await koordinator.run(`arsip ${code} ${reason}`)).toBe(`✅ ${code}: diarsipkan; alasan dikirim ke pelapor.`);
@@ -305,14 +305,14 @@ describe('officers handle complaints through the bot', () => {
   it('refuses actions the status does not allow, naming the status, and changes nothing', async () => {
     const citizen = new Chat(app);
     const { code } = await file(app, citizen);
-    expect(await binaMarga.run(`tutup ${code}`)).toBe(`⚠️ Laporan ${code} berstatus terdisposisi: tindakan "close" tidak bisa dilakukan.`);
+    expect(await binaMarga.run(`tutup ${code}`)).toBe(`⚠️ Laporan ${code} berstatus terdisposisi: tindakan "tutup" tidak bisa dilakukan.`);
     expect((await complaintOf(app, code)).version).toBe(0);
     await binaMarga.run(`balas ${code} Sudah diperbaiki.`);
     expect(await binaMarga.run(`tutup ${code}`)).toBe(`✅ ${code}: ditutup.`);
     const done = await complaintOf(app, code);
     expect(done).toMatchObject({ status: 'DONE', outcome: 'CLOSED_UNCONFIRMED', version: 2 });
-    expect(await binaMarga.run(`balas ${code} Tambahan jawaban`)).toBe(`⚠️ Laporan ${code} berstatus selesai: tindakan "answer" tidak bisa dilakukan.`);
-    expect(await binaMarga.run(`tunda ${code} Kirim foto`)).toBe(`⚠️ Laporan ${code} berstatus selesai: tindakan "hold" tidak bisa dilakukan.`);
+    expect(await binaMarga.run(`balas ${code} Tambahan jawaban`)).toBe(`⚠️ Laporan ${code} berstatus selesai: tindakan "balas" tidak bisa dilakukan.`);
+    expect(await binaMarga.run(`tunda ${code} Kirim foto`)).toBe(`⚠️ Laporan ${code} berstatus selesai: tindakan "tunda" tidak bisa dilakukan.`);
     const after = await complaintOf(app, code);
     expect(after).toMatchObject({ status: 'DONE', version: 2 });
     expect(after.events.filter((e) => e.actorType === 'OFFICER').map((e) => e.id)).toEqual(done.events.filter((e) => e.actorType === 'OFFICER').map((e) => e.id));
@@ -327,7 +327,7 @@ describe('officers handle complaints through the bot', () => {
       const won = answers.filter((t) => t.startsWith('✅')).length;
       expect(won, answers.join(' | ')).toBe(1);
       const lost = answers.find((t) => t.startsWith('⚠️'));
-      expect(lost).toMatch(new RegExp(`^⚠️ Laporan ${code} (baru saja diubah petugas lain\\. Lihat lagi: lihat ${code}|berstatus .*: tindakan "\\w+" tidak bisa dilakukan\\.)$`));
+      expect(lost).toMatch(new RegExp(`^⚠️ Laporan ${code} (baru saja diubah petugas lain\\. Lihat lagi: lihat ${code}|berstatus .*: tindakan "[\\w ]+" tidak bisa dilakukan\\.)$`));
       expect((await complaintOf(app, code)).version).toBe(before + 1);
     };
     await race(`proses ${code}`, `proses ${code}`);
@@ -378,7 +378,7 @@ describe('officers handle complaints through the bot', () => {
     expect(dup.events.find((e) => e.type === 'DUPLICATE_SUSPECTED')).toMatchObject({ actorType: 'SYSTEM', data: { of: original.code } });
     expect(await binaMarga.run(`lihat ${copy.code}`)).toContain(`Kemungkinan duplikat dari ${original.code} (gabung ${copy.code} ${original.code})`);
 
-    expect(await binaMarga.run(`gabung ${copy.code} ${original.code}`)).toBe('⚠️ Peran Anda tidak dapat melakukan "merge" pada laporan.');
+    expect(await binaMarga.run(`gabung ${copy.code} ${original.code}`)).toBe('⚠️ Peran Anda tidak dapat melakukan "gabung" pada laporan.');
     expect(await koordinator.run(`gabung ${copy.code} ${original.code}`)).toBe(`✅ ${copy.code}: digabung ke ${original.code}; pelapor akan menerima kabar dari laporan itu.`);
     expect(await complaintOf(app, copy.code)).toMatchObject({ status: 'DONE', outcome: 'MERGED', mergedIntoId: original.id });
     await second.waitFor(`Laporan ${copy.code} digabung dengan laporan ${original.code} tentang masalah yang sama. Kabar selanjutnya akan dikirim dari laporan ${original.code}.`);

@@ -68,10 +68,10 @@ describe('SP4N-LAPOR! clocks on the working-day calendar', () => {
     await c.citizen.waitFor(`Apakah masalah pada laporan ${c.code} sudah selesai?`);
   }
 
-  // BUG: intake stamps forwardedAt with the wall clock (`new Date()` in PgComplaintStore.insertComplaint)
+  // Regression (was a bug): intake stamps forwardedAt with the wall clock (`new Date()` in PgComplaintStore.insertComplaint)
   // instead of the app's clock, so the clocks of a complaint routed at intake start at the wrong
   // instant whenever the two differ (here: the FIRST_ANSWER due date is computed from today, not 9 Jan).
-  it.fails('after intake, a forwarded complaint has FIRST_ANSWER and RESOLUTION due 5 working days after forwarding', async () => {
+  it('after intake, a forwarded complaint has FIRST_ANSWER and RESOLUTION due 5 working days after forwarding', async () => {
     const { code, id } = await filed(FRIDAY);
     expect((await complaintOf(app, code)).forwardedAt).toEqual(FRIDAY);
     const r = await rows(id);
@@ -95,20 +95,20 @@ describe('SP4N-LAPOR! clocks on the working-day calendar', () => {
     expect(r.AUTO_CLOSE).toBeUndefined();
   });
 
-  // BUG: "bukan wewenang" back to the koordinator should restart verification (the comment on `restarts`
+  // Regression (was a bug): "bukan wewenang" back to the koordinator should restart verification (the comment on `restarts`
   // says so), but a complaint that never had a VERIFY row gets one counted from its original
   // submittedAt (startOf(VERIFY, c, restarted=false)): four working days after filing it is born overdue.
-  it.fails('restarts verification when an agency hands a complaint back days after it was filed', async () => {
+  it('restarts verification when an agency hands a complaint back days after it was filed', async () => {
     const { code, id } = await filed(new Date('2026-01-05T02:00:00Z'));
     clock = FRIDAY;
     await parkir.run(`bukanwewenang ${code} Lokasi ini urusan lalu lintas`);
     expect((await rows(id)).VERIFY).toMatchObject({ state: 'ACTIVE', dueAt: endOf('2026-01-14'), remindAt: endOf('2026-01-13') });
   });
 
-  // BUG: re-routing a forwarded complaint ("bukanwewenang KODE instansi", or the koordinator's "teruskan")
+  // Regression (was a bug): re-routing a forwarded complaint ("bukanwewenang KODE instansi", or the koordinator's "teruskan")
   // stamps a new forwardedAt, but syncDeadlines skips ACTIVE clocks: the new agency inherits the old
   // agency's remaining days (or a clock already breached) instead of its own 5 working days.
-  it.fails('gives the agency a complaint is re-routed to its own 5 working days', async () => {
+  it('gives the agency a complaint is re-routed to its own 5 working days', async () => {
     const { code, id } = await forwarded(FRIDAY);
     clock = new Date('2026-01-14T03:00:00Z');
     expect(await lalin.run(`bukanwewenang ${code} dishub-malang-parkir Ternyata soal juru parkir`)).toMatch(/^✅/);
@@ -158,9 +158,9 @@ describe('SP4N-LAPOR! clocks on the working-day calendar', () => {
     expect((await koordinator.chat.refresh()).slice(since).filter((t) => t.includes(`Eskalasi — ${code}`))).toHaveLength(2);
   });
 
-  // BUG: fireDeadline reads the row, then writes BREACHED without a state check: a timer job and the sweep
+  // Regression (was a bug): fireDeadline reads the row, then writes BREACHED without a state check: a timer job and the sweep
   // (or two sweeps) firing the same clock at once both escalate, logging the breach twice.
-  it.fails('escalates once when the timer and the sweep fire the same clock at the same moment', async () => {
+  it('escalates once when the timer and the sweep fire the same clock at the same moment', async () => {
     const { id } = await forwarded(FRIDAY);
     const late = new Date(endOf('2026-01-19').getTime() + 1);
     clock = late;

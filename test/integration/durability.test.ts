@@ -37,7 +37,7 @@ describe('a confirmed complaint is never lost or doubled', () => {
     const { code } = await fileComplaint(new WebchatClient(web.http!));
     const store = new PgComplaintStore(web.db);
     const notices: string[] = [];
-    const deps = { store, notifications: { enqueueNotification: (job: { eventId: string }) => Promise.resolve(void notices.push(job.eventId)) } };
+    const deps = { store, now: () => new Date(), notifications: { enqueueNotification: (job: { eventId: string }) => Promise.resolve(void notices.push(job.eventId)) } };
     const [first, second] = await Promise.all([storeSubmission(deps, code), storeSubmission(deps, code)]);
     const third = await storeSubmission(deps, code);
     expect(await web.db.complaint.count({ where: { trackingCode: code } })).toBe(1);
