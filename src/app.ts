@@ -23,7 +23,7 @@ import { CachedCatalog } from './store/catalog.js';
 import { PgComplaintStore } from './store/complaints.js';
 import { describeDatabase, ensureDatabase, migrateDatabase } from './store/database.js';
 import { MediaStore } from './store/media.js';
-import { createDb, type Db } from './store/prisma.js';
+import { createDb, createPool, type Db, type Pool } from './store/prisma.js';
 import { createRedis, RedisChatLock, RedisInboundDedupe, RedisRateLimiter, type Redis } from './store/redis.js';
 import { applySeed, isEmpty, readSeed } from './store/seed.js';
 import { PgSessionStore } from './store/sessions.js';
@@ -45,6 +45,7 @@ export interface AppOptions {
 export interface App {
   flows: FlowSet;
   db: Db;
+  pool: Pool;
   redis: Redis;
   queues: Queues;
   http?: FastifyInstance;
@@ -78,7 +79,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const flows = await loadFlowSet(resolvePath(config.CONVERSATIONS_DIR));
   const calendar = await loadCalendar(resolvePath(config.CALENDAR_DIR));
   await prepareDatabase(config, log);
-  const db = createDb(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL);
+  const db = createDb(pool);
   await seedIfEmpty(db, config, log);
 
   const redis = createRedis(config.REDIS_URL);
@@ -99,7 +101,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   channels.register(webchat);
 
   const complaints = new PgComplaintStore(db);
-  const sessions = new PgSessionStore(db);
+  const sessions = new PgSessionStore(db, pool);
   const limiter = new RedisRateLimiter(redis, prefix);
   const intakeQueue = new BullIntakeQueue(queues.intake);
   const notificationQueue = new BullNotificationQueue(queues.notify);
@@ -180,9 +182,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     await queues.close();
     await Promise.all([redis.quit(), workerConnection.quit(), queueConnection.quit()].map((p) => p.catch(() => undefined)));
     await db.$disconnect();
+    await pool.end().catch(() => undefined);
   };
 
-  return { flows, db, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, cases, recover, close };
+  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, cases, recover, close };
 }
 
 export { QUEUE };

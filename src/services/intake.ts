@@ -32,7 +32,9 @@ export async function storeSubmission(deps: IntakeDeps, trackingCode: string): P
     throw new InvalidSubmissionError(message);
   }
   const form = parsed.data;
-  const { rules, coordinators, parentOf } = await deps.store.findRoutingRules();
+  let routing = await deps.store.findRoutingRules();
+  if (!routing.parentOf.has(form.categoryId)) routing = await deps.store.findRoutingRules(true);
+  const { rules, coordinators, parentOf } = routing;
   if (!parentOf.has(form.categoryId)) {
     const message = `submission ${trackingCode} names unknown category ${form.categoryId}`;
     await deps.store.recordSubmissionError(trackingCode, message);

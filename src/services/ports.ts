@@ -117,7 +117,8 @@ export interface NewComplaint {
 export interface IntakeStore {
   findSubmission(trackingCode: string): Promise<PendingSubmission | null>;
   recordSubmissionError(trackingCode: string, message: string): Promise<void>;
-  findRoutingRules(): Promise<{ rules: RoutingRuleView[]; coordinators: { agencyId: string; regionCode: string }[]; parentOf: Map<string, string | null> }>;
+  /** May be cached; `fresh` reads the database (a category added a moment ago). */
+  findRoutingRules(fresh?: boolean): Promise<{ rules: RoutingRuleView[]; coordinators: { agencyId: string; regionCode: string }[]; parentOf: Map<string, string | null> }>;
   agencyExists(agencyId: string): Promise<boolean>;
   /** Stores the complaint, its events and attachments once; a second call returns the first result. */
   saveComplaint(complaint: NewComplaint, now: Date): Promise<StoredComplaint>;

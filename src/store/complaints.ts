@@ -14,7 +14,13 @@ import { isUniqueViolation, type Db } from './prisma.js';
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+/** Routing data changes with a seed run, not per complaint: every intake job reads it from memory. */
+const ROUTING_TTL_MS = 30_000;
+type Routing = Awaited<ReturnType<IntakeStore['findRoutingRules']>>;
+
 export class PgComplaintStore implements IntakeStore, ComplaintReader, NotificationStore {
+  private routing: { loadedAt: number; value: Promise<Routing> } | null = null;
+
   constructor(private readonly db: Db) {}
 
   async findSubmission(trackingCode: string): Promise<PendingSubmission | null> {
@@ -26,7 +32,18 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     await this.db.submission.updateMany({ where: { trackingCode }, data: { lastError: message.slice(0, 2000), attempts: { increment: 1 } } });
   }
 
-  async findRoutingRules() {
+  findRoutingRules(fresh = false): Promise<Routing> {
+    if (fresh || !this.routing || Date.now() - this.routing.loadedAt > ROUTING_TTL_MS) {
+      const value = this.loadRouting();
+      this.routing = { loadedAt: Date.now(), value };
+      value.catch(() => {
+        this.routing = null;
+      });
+    }
+    return this.routing.value;
+  }
+
+  private async loadRouting(): Promise<Routing> {
     const [rules, coordinators, categories] = await Promise.all([
       this.db.routingRule.findMany({ where: { agency: { active: true } } }),
       this.db.agency.findMany({ where: { isCoordinator: true, active: true }, orderBy: { code: 'asc' } }),

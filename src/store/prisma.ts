@@ -1,12 +1,19 @@
 /** The Prisma client over node-postgres; the only module that constructs it. */
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 export type Db = PrismaClient;
+export type Pool = pg.Pool;
 export { Prisma };
 
-export function createDb(databaseUrl: string, poolSize = 10): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+/** One node-postgres pool per process, shared by Prisma and the hand-written hot-path queries. */
+export function createPool(databaseUrl: string, size = 10): Pool {
+  return new pg.Pool({ connectionString: databaseUrl, max: size, connectionTimeoutMillis: 5_000 });
+}
+
+export function createDb(poolOrUrl: Pool | string): Db {
+  const adapter = new PrismaPg(typeof poolOrUrl === 'string' ? { connectionString: poolOrUrl, max: 10, connectionTimeoutMillis: 5_000 } : poolOrUrl);
   return new PrismaClient({ adapter });
 }
 

@@ -125,7 +125,7 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
     const client = await atDescription();
     const finished = new WebchatClient(app.http!);
     await finished.say({ command: 'start' });
-    const sessions = new PgSessionStore(app.db);
+    const sessions = new PgSessionStore(app.db, app.pool);
     const deps = { sessions, sender: { send: (chat: { chatId: string }, messages: readonly OutboundMessage[]) => app.webchat.send(chat.chatId, messages) }, flows: app.flows, idleMinutes: app.config.SESSION_IDLE_MINUTES };
     await expireIdleSessions(deps, clock); // sessions of earlier tests may expire; this one is fresh
     expect(await client.read()).toEqual([]);
