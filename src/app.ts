@@ -124,7 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const handle = createInboundHandler(inboundDeps);
   const startFlow = createFlowStarter(inboundDeps, now);
 
-  const recovery = { store: complaints, intake: intakeQueue };
+  const recovery = { store: complaints, intake: intakeQueue, notifications: notificationQueue };
   const recover = () => recoverPendingSubmissions(recovery, new Date(now().getTime() + 1));
 
   let workers: Worker[] = [];

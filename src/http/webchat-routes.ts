@@ -46,7 +46,7 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
       return await reply.code(202).send({ accepted: true, duplicate: outcome.kind === 'duplicate' });
     } catch (error) {
       if (error instanceof BusyError || isConnectionError(error)) {
-        reply.log.warn({ err: error, chatId: message.chatId }, 'inbound message not handled: busy');
+        reply.log.warn({ err: error, channel: message.channel }, 'inbound message not handled: busy');
         return busy(reply);
       }
       throw error;

@@ -32,6 +32,7 @@ export interface CaseRecord {
   language: Language;
   mergedIntoId: string | null;
   duplicateOfCode: string | null;
+  attachmentCount: number;
 }
 
 export interface NewEvent {

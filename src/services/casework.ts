@@ -4,7 +4,7 @@
  * the lifecycle allows it from the current status, and nobody changed the complaint meanwhile.
  * The change and its events are one transaction; the citizen is told through the notify queue.
  */
-import { decideAccess, decideRoute, decideTransition, mayForwardTo, mayPerform, type ComplaintStatus, type DeadlineKind, type OfficerAction } from '../domain/index.js';
+import { decideAccess, decideRoute, decideTransition, isWithin, mayForwardTo, mayPerform, type ComplaintStatus, type DeadlineKind, type OfficerAction } from '../domain/index.js';
 import type { AgencyDirectory, CaseChange, CaseRecord, CaseStore, NewEvent, OfficerRecord } from './case-ports.js';
 import type { ChatRef, NotificationQueue } from './ports.js';
 
@@ -125,7 +125,8 @@ async function plan(deps: CaseworkDeps, officer: OfficerRecord, c: CaseRecord, t
             ...copies.map((id) => officerEvent(officer, { type: 'COPY_ADDED', agencyId: id, data: { action: 'copy' }, notify: false })),
           ],
         },
-        ...(target.id !== c.agencyId ? { restartClocks: NEW_AGENCY_CLOCKS } : {}),
+        // Passing it down to one's own unit is not a new agency: the clocks run on.
+        ...(c.agencyId === null || !isWithin(tree, target.id, c.agencyId) ? { restartClocks: NEW_AGENCY_CLOCKS } : {}),
         done: `diteruskan ke ${target.name}${copies.length ? ` dengan ${copies.length} tembusan` : ''}.`,
         alert: { agencyId: target.id, regionCode: c.regionCode, assigneeId: null, koordinator: false },
       };
@@ -222,7 +223,22 @@ async function expandCanned(deps: CaseworkDeps, c: CaseRecord, text: string): Pr
 export type CitizenOutcome = { ok: true } | { ok: false; reason: 'not_found' | 'not_reporter' | 'closed' | 'conflict' };
 
 /** The citizen adds to a complaint's thread: an answer to a hold resumes it, a reply to an answer reopens the talk. */
-export async function replyAsCitizen(deps: CaseworkDeps, input: { code: string; chat: ChatRef; text: string; platformMessageId?: string }, now: Date): Promise<CitizenOutcome> {
+/** The citizen's form is already finished when this runs: on a version conflict, read again and retry. */
+async function withRetries(attempt: () => Promise<CitizenOutcome>): Promise<CitizenOutcome> {
+  let outcome = await attempt();
+  for (let i = 0; i < 3 && !outcome.ok && outcome.reason === 'conflict'; i++) outcome = await attempt();
+  return outcome;
+}
+
+export function replyAsCitizen(deps: CaseworkDeps, input: { code: string; chat: ChatRef; text: string; platformMessageId?: string }, now: Date): Promise<CitizenOutcome> {
+  return withRetries(() => replyOnce(deps, input, now));
+}
+
+export function rateAsCitizen(deps: CaseworkDeps, input: { code: string; chat: ChatRef; resolved: boolean; rating: number; comment: string | null }, now: Date): Promise<CitizenOutcome> {
+  return withRetries(() => rateOnce(deps, input, now));
+}
+
+async function replyOnce(deps: CaseworkDeps, input: { code: string; chat: ChatRef; text: string; platformMessageId?: string }, now: Date): Promise<CitizenOutcome> {
   const c = await deps.cases.findCase(input.code);
   if (!c) return { ok: false, reason: 'not_found' };
   if (c.chat.channel !== input.chat.channel || c.chat.chatId !== input.chat.chatId) return { ok: false, reason: 'not_reporter' };
@@ -248,7 +264,7 @@ export async function replyAsCitizen(deps: CaseworkDeps, input: { code: string; 
 }
 
 /** "Sudah selesai" with a good rating closes as resolved; "belum" or a rating of 2 or less reopens it. */
-export async function rateAsCitizen(deps: CaseworkDeps, input: { code: string; chat: ChatRef; resolved: boolean; rating: number; comment: string | null }, now: Date): Promise<CitizenOutcome> {
+async function rateOnce(deps: CaseworkDeps, input: { code: string; chat: ChatRef; resolved: boolean; rating: number; comment: string | null }, now: Date): Promise<CitizenOutcome> {
   const c = await deps.cases.findCase(input.code);
   if (!c) return { ok: false, reason: 'not_found' };
   if (c.chat.channel !== input.chat.channel || c.chat.chatId !== input.chat.chatId) return { ok: false, reason: 'not_reporter' };

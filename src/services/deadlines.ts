@@ -34,8 +34,8 @@ export interface DeadlineStore {
 }
 
 export interface DeadlineTimers {
-  /** Replaces the clock's timer: one delayed job per complaint and clock. */
-  schedule(complaintId: string, kind: DeadlineKind, at: Date, now: Date): Promise<void>;
+  /** Replaces the clock's timers: a reminder job (when still ahead) and a deadline job, per complaint and clock. */
+  schedule(complaintId: string, kind: DeadlineKind, times: { remindAt: Date | null; dueAt: Date }, now: Date): Promise<void>;
   cancel(complaintId: string, kind: DeadlineKind): Promise<void>;
 }
 
@@ -100,7 +100,7 @@ export async function syncDeadlines(deps: DeadlineDeps, complaintId: string, now
       const dueAt = calendar.addWorkingDays(start, days, zone);
       const remindAt = days > policy.reminderDaysBefore ? calendar.addWorkingDays(start, days - policy.reminderDaysBefore, zone) : null;
       await deps.store.saveDeadline({ complaintId, kind, state: 'ACTIVE', dueAt, remindAt, remainingWorkingDays: null, remindedAt: null, breachedAt: null });
-      await deps.timers.schedule(complaintId, kind, remindAt && remindAt > now ? remindAt : dueAt, now);
+      await deps.timers.schedule(complaintId, kind, { remindAt: remindAt && remindAt > now ? remindAt : null, dueAt }, now);
     } else if (row?.state === 'ACTIVE') {
       // A hold pauses the clock with the working days it had left; any other status ends it.
       const paused = c.status === 'ON_HOLD';
@@ -149,7 +149,6 @@ export async function fireDeadline(deps: DeadlineDeps, complaintId: string, kind
       await deps.cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: koordinator ? null : c.assigneeId, koordinator }),
       `🔔 Pengingat — ${c.trackingCode}: batas ${KIND_WORD[kind]} ${left <= 1 ? 'hari kerja ini/besok' : `dalam ${left} hari kerja`}. ${c.title.slice(0, 80)}`,
     );
-    await deps.timers.schedule(complaintId, kind, row.dueAt, now);
     return 'reminded';
   }
   return 'none';

@@ -69,9 +69,11 @@ async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise
   if (!release) throw new BusyError();
   try {
     if (await deps.dedupe.seen(chat, message.platformMessageId)) return { kind: 'duplicate' };
-    const outcome = deps.desk?.isForDesk(message) ? await officerTurn(deps.desk, deps.sender, chat, message) : await stepAndSave(deps, chat, message);
-    await deps.dedupe.remember(chat, message.platformMessageId);
-    return outcome;
+    if (deps.desk?.isForDesk(message)) {
+      await deps.dedupe.remember(chat, message.platformMessageId);
+      return await officerTurn(deps.desk, deps.sender, chat, message);
+    }
+    return await stepAndSave(deps, chat, message);
   } finally {
     await release().catch(() => undefined);
   }
@@ -109,6 +111,8 @@ async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMes
       if (attempt < MAX_CONFLICT_RETRIES) continue;
       throw new BusyError();
     }
+    // Saved: from here a retry of the same message must not step the form again, even if a reply fails.
+    await deps.dedupe.remember(chat, message.platformMessageId);
     const replies = [...result.messages, ...(await runEffects(deps, chat, message, result.state, result.effects))];
     await deps.sender.send(chat, replies);
     if (submit) {

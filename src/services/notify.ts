@@ -26,7 +26,11 @@ export async function sendNotification(deps: NotifyDeps, job: { complaintId: str
   const message = composeNotice(deps.texts, target);
   await deps.sender.send(target.chat, [message]);
   await deps.store.recordSent(target, dedupeKey, message.text, deps.now());
-  for (const chat of target.alsoTell) await deps.sender.send(chat, [message]).catch(() => undefined);
+  // Reporters of merged duplicates follow the status, never the survivor's content (answers,
+  // questions to its reporter) and nothing at all of a rahasia one.
+  if (!target.confidential && target.event.publicText === null) {
+    for (const chat of target.alsoTell) await deps.sender.send(chat, [message]).catch(() => undefined); // best effort: the notice itself is recorded
+  }
   // The follow-up question is a convenience: if the chat is busy the citizen can still answer with
   // "nilai <kode>" or "tambah <kode>", so a failure here must not make the notice job retry.
   const action = target.event.action;

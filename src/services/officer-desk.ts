@@ -150,6 +150,7 @@ async function viewCase(deps: OfficerDeskDeps, officer: OfficerRecord, code: str
     `Dikirim: ${formatDate(c.submittedAt, 'id', deps.timeZone)}`,
     ...(c.anonymous ? ['Pelapor: anonim'] : []),
     ...(c.confidential ? ['Rahasia: isi tidak boleh dipublikasikan'] : []),
+    ...(c.attachmentCount > 0 ? [`Lampiran: ${c.attachmentCount} berkas`] : []),
     ...(c.duplicateOfCode ? [`Kemungkinan duplikat dari ${c.duplicateOfCode} (gabung ${c.trackingCode} ${c.duplicateOfCode})`] : []),
   ];
   return `${facts.join('\n')}\n\n${c.description}`;

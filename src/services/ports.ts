@@ -123,14 +123,17 @@ export interface IntakeStore {
   /** Stores the complaint, its events and attachments once; a second call returns the first result. */
   saveComplaint(complaint: NewComplaint, now: Date): Promise<StoredComplaint>;
   findStoredComplaint(trackingCode: string): Promise<StoredComplaint | null>;
+  /** Events that promised the citizen a notice (`data.notify`) but have no sent message yet. */
+  findUnsentNotices(from: Date, to: Date, limit: number): Promise<{ complaintId: string; eventId: string }[]>;
   /** Tracking codes confirmed but not yet stored, older than `olderThan`. */
   findPendingSubmissions(olderThan: Date, limit: number): Promise<string[]>;
 }
 
 export interface NotificationTarget {
   chat: ChatRef;
-  /** Reporters of complaints merged into this one: they hear its news too. */
+  /** Reporters of complaints merged into this one: they hear its status news too. */
   alsoTell: ChatRef[];
+  confidential: boolean;
   language: Language;
   trackingCode: string;
   complaintId: string;

@@ -3,11 +3,27 @@
  * between confirm and enqueue, or an enqueue that failed. Safe to run any time: the job id is the
  * tracking code, so a submission that is still queued is not queued twice.
  */
-import type { IntakeQueue, IntakeStore } from './ports.js';
+import type { IntakeQueue, IntakeStore, NotificationQueue } from './ports.js';
 
 export interface RecoveryDeps {
-  store: Pick<IntakeStore, 'findPendingSubmissions'>;
+  store: Pick<IntakeStore, 'findPendingSubmissions' | 'findUnsentNotices'>;
   intake: IntakeQueue;
+  notifications?: NotificationQueue;
+}
+
+/** Notices older than this and still unsent are re-enqueued (job ids make it a no-op when queued). */
+const NOTICE_GRACE_MS = 60_000;
+const NOTICE_LOOKBACK_MS = 7 * 24 * 3600_000;
+
+/**
+ * The outbox side of casework: an action's events are committed before their notices are enqueued,
+ * so a Redis failure in between would leave the citizen untold. This finds and enqueues them.
+ */
+export async function recoverUnsentNotices(deps: RecoveryDeps, now: Date): Promise<number> {
+  if (!deps.notifications) return 0;
+  const notices = await deps.store.findUnsentNotices(new Date(now.getTime() - NOTICE_LOOKBACK_MS), new Date(now.getTime() - NOTICE_GRACE_MS), 500);
+  for (const notice of notices) await deps.notifications.enqueueNotification(notice);
+  return notices.length;
 }
 
 const BATCH = 500;

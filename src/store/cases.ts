@@ -12,6 +12,7 @@ const caseInclude = {
   category: { select: { nameId: true, resolutionTier: true, parent: { select: { resolutionTier: true } } } },
   copies: { select: { agencyId: true } },
   duplicateOf: { select: { trackingCode: true } },
+  _count: { select: { attachments: true } },
 } as const;
 
 export class PgCaseStore implements CaseStore {
@@ -93,7 +94,8 @@ export class PgCaseStore implements CaseStore {
             agencyId: event.agencyId ?? null,
             actorType: event.actorType,
             actorId: event.actorId ?? null,
-            data: event.data,
+            // `notify` marks the notices the maintenance sweep must see delivered (an outbox).
+            data: { ...event.data, ...(event.notify ? { notify: true } : {}) },
             createdAt: now,
           },
         });
@@ -147,6 +149,7 @@ type CaseRow = NonNullable<Awaited<ReturnType<Db['complaint']['findUnique']>>> &
   category: { nameId: string; resolutionTier: 'SIMPLE' | 'DISPUTE' | 'FIELD_CHECK'; parent: { resolutionTier: 'SIMPLE' | 'DISPUTE' | 'FIELD_CHECK' } | null };
   copies: { agencyId: string }[];
   duplicateOf: { trackingCode: string } | null;
+  _count: { attachments: number };
 };
 
 function toCase(row: CaseRow): CaseRecord {
@@ -176,5 +179,6 @@ function toCase(row: CaseRow): CaseRecord {
     language: row.language === 'en' ? 'en' : 'id',
     mergedIntoId: row.mergedIntoId,
     duplicateOfCode: row.duplicateOf?.trackingCode ?? null,
+    attachmentCount: row._count.attachments,
   };
 }

@@ -153,8 +153,18 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     return { complaintId: complaint.id, noticeEventId: notice.id.toString(), created: true };
   }
 
+  async findUnsentNotices(from: Date, to: Date, limit: number): Promise<{ complaintId: string; eventId: string }[]> {
+    const rows = await this.db.$queryRaw<{ complaintId: string; id: bigint }[]>`
+      SELECT e."complaintId"::text AS "complaintId", e.id FROM "ComplaintEvent" e
+      WHERE e.data->>'notify' = 'true' AND e."createdAt" >= ${from} AND e."createdAt" < ${to}
+        AND NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."dedupeKey" = 'notice-' || e.id::text)
+      ORDER BY e.id LIMIT ${limit}`;
+    return rows.map((r) => ({ complaintId: r.complaintId, eventId: r.id.toString() }));
+  }
+
   async findPendingSubmissions(olderThan: Date, limit: number): Promise<string[]> {
-    const rows = await this.db.submission.findMany({ where: { state: 'PENDING', createdAt: { lt: olderThan } }, orderBy: { createdAt: 'asc' }, take: limit, select: { trackingCode: true } });
+    // A submission with lastError can never be stored as it is (schema, unknown category): an operator's case.
+    const rows = await this.db.submission.findMany({ where: { state: 'PENDING', lastError: null, createdAt: { lt: olderThan } }, orderBy: { createdAt: 'asc' }, take: limit, select: { trackingCode: true } });
     return rows.map((r) => r.trackingCode);
   }
 
@@ -194,7 +204,7 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
       include: { complaint: { select: { trackingCode: true, channel: true, chatId: true, language: true } } },
     });
     if (!event) return null;
-    const complaintAgency = await this.db.complaint.findUnique({ where: { id: complaintId }, select: { agencyId: true, merged: { select: { channel: true, chatId: true } } } });
+    const complaintAgency = await this.db.complaint.findUnique({ where: { id: complaintId }, select: { agencyId: true, confidential: true, merged: { select: { channel: true, chatId: true } } } });
     const agencyId = event.agencyId ?? complaintAgency?.agencyId ?? null;
     const agency = agencyId ? await this.db.agency.findUnique({ where: { id: agencyId }, select: { name: true } }) : null;
     const data = typeof event.data === 'object' && event.data !== null && !Array.isArray(event.data) ? event.data : {};
@@ -206,6 +216,7 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     return {
       chat: { channel: event.complaint.channel, chatId: event.complaint.chatId },
       alsoTell: (complaintAgency?.merged ?? []).map((m) => ({ channel: m.channel, chatId: m.chatId })),
+      confidential: complaintAgency?.confidential ?? true,
       language: event.complaint.language === 'en' ? 'en' : 'id',
       trackingCode: event.complaint.trackingCode,
       complaintId,

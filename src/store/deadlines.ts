@@ -54,22 +54,31 @@ export class PgDeadlineStore implements DeadlineStore {
   }
 }
 
-/** One delayed job per complaint and clock (`deadline-<id>-<kind>`), replaced when the plan changes. */
+/**
+ * Two delayed jobs per complaint and clock, `deadline-<id>-<KIND>-remind` and `…-due`, replaced
+ * whenever the plan changes. Each is a separate id, so the reminder job never has to reschedule
+ * itself (a job cannot replace its own id while it runs).
+ */
 export class BullDeadlineTimers implements DeadlineTimers {
   constructor(private readonly queue: Queue) {}
 
-  private jobId(complaintId: string, kind: DeadlineKind) {
-    return `deadline-${complaintId}-${kind}`;
+  static jobId(complaintId: string, kind: DeadlineKind, phase: 'remind' | 'due') {
+    return `deadline-${complaintId}-${kind}-${phase}`;
   }
 
-  async schedule(complaintId: string, kind: DeadlineKind, at: Date, now: Date): Promise<void> {
+  async schedule(complaintId: string, kind: DeadlineKind, times: { remindAt: Date | null; dueAt: Date }, now: Date): Promise<void> {
     await this.cancel(complaintId, kind);
-    await this.queue.add('fire', { complaintId, kind }, { jobId: this.jobId(complaintId, kind), delay: Math.max(0, at.getTime() - now.getTime()) });
+    const add = (phase: 'remind' | 'due', at: Date) =>
+      this.queue.add('fire', { complaintId, kind }, { jobId: BullDeadlineTimers.jobId(complaintId, kind, phase), delay: Math.max(0, at.getTime() - now.getTime()) });
+    if (times.remindAt) await add('remind', times.remindAt);
+    await add('due', times.dueAt);
   }
 
   async cancel(complaintId: string, kind: DeadlineKind): Promise<void> {
-    const job = await this.queue.getJob(this.jobId(complaintId, kind));
-    // An active job (running now) cannot be removed; it re-checks the clock and does nothing.
-    if (job && !(await job.isActive())) await job.remove();
+    for (const phase of ['remind', 'due'] as const) {
+      const job = await this.queue.getJob(BullDeadlineTimers.jobId(complaintId, kind, phase));
+      // An active job (running now) cannot be removed; it re-checks the clock and does nothing.
+      if (job && !(await job.isActive())) await job.remove();
+    }
   }
 }

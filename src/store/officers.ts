@@ -13,8 +13,12 @@ export class PgOfficerStore implements OfficerStore {
     return { id: officer.id };
   }
 
+  /** A new code retires the officer's earlier unused ones: only the latest hand-over works. */
   async saveLinkCode(officerId: string, codeHash: string, expiresAt: Date): Promise<void> {
-    await this.db.officerLinkCode.create({ data: { officerId, codeHash, expiresAt } });
+    await this.db.$transaction([
+      this.db.officerLinkCode.updateMany({ where: { officerId, usedAt: null, expiresAt: { gt: new Date(0) } }, data: { expiresAt: new Date(0) } }),
+      this.db.officerLinkCode.create({ data: { officerId, codeHash, expiresAt } }),
+    ]);
   }
 
   async redeemLinkCode(codeHash: string, identity: { channel: Channel; externalId: string }, now: Date) {

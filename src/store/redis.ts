@@ -49,7 +49,8 @@ export class RedisInboundDedupe implements InboundDedupe {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
   private key(chat: ChatRef, id: string) {
-    return `${this.prefix}:seen:${chat.channel}:${id}`;
+    // Platform ids are unique per chat on some channels (Telegram message_id), so the chat is part of the key.
+    return `${this.prefix}:seen:${chat.channel}:${chat.chatId}:${id}`;
   }
 
   async seen(chat: ChatRef, platformMessageId: string): Promise<boolean> {

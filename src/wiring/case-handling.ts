@@ -31,6 +31,9 @@ export interface CaseHandling {
 
 export async function buildCaseHandling(input: { db: Db; queues: Queues; sender: MessageSender; config: Config; log: Logger; calendar: WorkingDayCalendar; now: () => Date }): Promise<CaseHandling> {
   const { db, queues, sender, config, log, calendar, now } = input;
+  const nextYear = now().getUTCFullYear() + 1;
+  const missing = [nextYear - 1, nextYear].filter((year) => !calendar.coveredYears().includes(year));
+  if (missing.length > 0) log.warn({ missing }, `no holiday file for ${missing.join(', ')} in CALENDAR_DIR: deadlines there count weekdays only`);
   const cases = new PgCaseStore(db);
   const officers = new PgOfficerStore(db);
 

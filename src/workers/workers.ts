@@ -12,7 +12,7 @@ import { InvalidSubmissionError, storeSubmission, type IntakeDeps } from '../ser
 import { sendNotification, type NotifyDeps } from '../services/notify.js';
 import { SendError } from '../services/ports.js';
 import { expireIdleSessions, type ExpiryDeps } from '../services/expiry.js';
-import { recoverPendingSubmissions, type RecoveryDeps } from '../services/recovery.js';
+import { recoverPendingSubmissions, recoverUnsentNotices, type RecoveryDeps } from '../services/recovery.js';
 
 export interface WorkerDeps {
   connection: ConnectionOptions;
@@ -73,11 +73,13 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
       const now = deps.now();
       const count = await recoverPendingSubmissions(deps.recovery, new Date(now.getTime() - deps.recoveryGraceMs));
       if (count > 0) deps.log.warn({ count }, 're-enqueued pending submissions');
+      const notices = await recoverUnsentNotices(deps.recovery, now);
+      if (notices > 0) deps.log.info({ count: notices }, 'checked notices not yet delivered');
       const expired = await expireIdleSessions(deps.expiry, now);
       if (expired > 0) deps.log.info({ count: expired }, 'told citizens their idle forms expired');
       const fired = await sweepDeadlines(deps.deadlines, now);
       if (fired > 0) deps.log.warn({ count: fired }, 'deadline sweep fired clocks whose timers were missed');
-      return { count, expired, fired };
+      return { count, notices, expired, fired };
     },
     { ...options, concurrency: 1 },
   );

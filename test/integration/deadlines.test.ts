@@ -130,6 +130,8 @@ describe('SP4N-LAPOR! clocks on the working-day calendar', () => {
       { type: 'REMINDER_SENT', actor: 'SYSTEM', kind: 'RESOLUTION', at: remindAt },
     ]);
     expect((await rows(id)).FIRST_ANSWER).toMatchObject({ state: 'ACTIVE', remindedAt: remindAt });
+    // The deadline's own timer is still waiting after the reminder: the breach does not depend on the sweep.
+    expect(await (await jobs(id)).find((j) => j.id === `deadline-${id}-FIRST_ANSWER-due`)?.getState()).toBe('delayed');
     const title = (await complaintOf(app, code)).title;
     await lalin.chat.waitFor(`🔔 Pengingat — ${code}: batas tindak lanjut pertama hari kerja ini/besok. ${title.slice(0, 80)}`, since);
 
@@ -168,15 +170,18 @@ describe('SP4N-LAPOR! clocks on the working-day calendar', () => {
     expect(await eventsOf(id, ['DEADLINE_BREACHED'])).toHaveLength(1);
   });
 
-  it('keeps one delayed job per clock, with the planned delay, and replaces it when the status changes', async () => {
+  it('keeps a reminder job and a deadline job per clock, with the planned delays, and replaces them when the status changes', async () => {
     const c = await forwarded(FRIDAY);
     const delayOf = (job: Job | undefined) => job && { id: job.id, delay: job.delay };
-    const byKind = async (): Promise<Partial<Record<DeadlineKind, Job>>> => Object.fromEntries((await jobs(c.id)).map((j) => [j.id?.split('-').at(-1) ?? '', j]));
-    const idOf = (kind: DeadlineKind) => `deadline-${c.id}-${kind}`;
+    /** Jobs by "KIND-phase": deadline-<complaint>-<KIND>-<remind|due>. */
+    const byKind = async (): Promise<Record<string, Job>> => Object.fromEntries((await jobs(c.id)).map((j) => [j.id?.split('-').slice(-2).join('-') ?? '', j]));
+    const idOf = (kind: DeadlineKind, phase: 'remind' | 'due') => `deadline-${c.id}-${kind}-${phase}`;
 
     let planned = await byKind();
-    expect(Object.keys(planned).sort()).toEqual(['FIRST_ANSWER', 'RESOLUTION']);
-    expect(delayOf(planned.FIRST_ANSWER)).toEqual({ id: idOf('FIRST_ANSWER'), delay: endOf('2026-01-15').getTime() - FRIDAY.getTime() });
+    expect(Object.keys(planned).sort()).toEqual(['FIRST_ANSWER-due', 'FIRST_ANSWER-remind', 'RESOLUTION-due', 'RESOLUTION-remind']);
+    expect(delayOf(planned['FIRST_ANSWER-remind'])).toEqual({ id: idOf('FIRST_ANSWER', 'remind'), delay: endOf('2026-01-15').getTime() - FRIDAY.getTime() });
+    // Five working days from Friday 9 January skip the weekend and Isra Mikraj (Friday 16): Monday 19.
+    expect(delayOf(planned['FIRST_ANSWER-due'])).toEqual({ id: idOf('FIRST_ANSWER', 'due'), delay: endOf('2026-01-19').getTime() - FRIDAY.getTime() });
 
     clock = MONDAY;
     await lalin.run(`tunda ${c.code} Jam berapa juru parkirnya datang?`);
@@ -191,8 +196,9 @@ describe('SP4N-LAPOR! clocks on the working-day calendar', () => {
     await c.citizen.say('Biasanya mulai jam tujuh malam sampai tengah malam.');
     expect((await rows(c.id)).FIRST_ANSWER).toMatchObject({ state: 'ACTIVE', dueAt: endOf('2026-01-20'), remindAt: endOf('2026-01-19') });
     planned = await byKind();
-    expect(Object.keys(planned).sort()).toEqual(['FIRST_ANSWER', 'RESOLUTION']);
-    expect(planned.FIRST_ANSWER?.delay).toBe(endOf('2026-01-19').getTime() - clock.getTime());
+    expect(Object.keys(planned).sort()).toEqual(['FIRST_ANSWER-due', 'FIRST_ANSWER-remind', 'RESOLUTION-due', 'RESOLUTION-remind']);
+    expect(planned['FIRST_ANSWER-remind']?.delay).toBe(endOf('2026-01-19').getTime() - clock.getTime());
+    expect(planned['FIRST_ANSWER-due']?.delay).toBe(endOf('2026-01-20').getTime() - clock.getTime());
 
     // Answered on Tuesday: 10 working days later is Wednesday 28 January.
     const answeredAt = new Date('2026-01-13T04:00:00Z');
@@ -201,9 +207,10 @@ describe('SP4N-LAPOR! clocks on the working-day calendar', () => {
     expect(r.FIRST_ANSWER?.state).toBe('MET');
     expect(r.AUTO_CLOSE).toMatchObject({ state: 'ACTIVE', dueAt: endOf('2026-01-28'), remindAt: endOf('2026-01-27') });
     planned = await byKind();
-    expect(Object.keys(planned).sort()).toEqual(['AUTO_CLOSE', 'RESOLUTION']);
-    expect(delayOf(planned.AUTO_CLOSE)).toEqual({ id: idOf('AUTO_CLOSE'), delay: endOf('2026-01-27').getTime() - answeredAt.getTime() });
-    expect(await planned.AUTO_CLOSE?.getState()).toBe('delayed');
+    expect(Object.keys(planned).filter((k) => !k.startsWith('RESOLUTION')).sort()).toEqual(['AUTO_CLOSE-due', 'AUTO_CLOSE-remind']);
+    expect(delayOf(planned['AUTO_CLOSE-remind'])).toEqual({ id: idOf('AUTO_CLOSE', 'remind'), delay: endOf('2026-01-27').getTime() - answeredAt.getTime() });
+    expect(delayOf(planned['AUTO_CLOSE-due'])).toEqual({ id: idOf('AUTO_CLOSE', 'due'), delay: endOf('2026-01-28').getTime() - answeredAt.getTime() });
+    expect(await planned['AUTO_CLOSE-due']?.getState()).toBe('delayed');
   });
 
   it('closes an answered complaint 10 working days later when the citizen stays silent', async () => {
@@ -244,9 +251,8 @@ describe('SP4N-LAPOR! clocks on the working-day calendar', () => {
 
   it('the sweep catches a clock whose timer was lost', async () => {
     const { id } = await forwarded(FRIDAY);
-    const job = (await jobs(id)).find((j) => j.id === `deadline-${id}-FIRST_ANSWER`);
-    await job!.remove();
-    expect((await jobs(id)).map((j) => j.id)).toEqual([`deadline-${id}-RESOLUTION`]);
+    for (const phase of ['remind', 'due']) await (await jobs(id)).find((j) => j.id === `deadline-${id}-FIRST_ANSWER-${phase}`)!.remove();
+    expect((await jobs(id)).map((j) => j.id).sort()).toEqual([`deadline-${id}-RESOLUTION-due`, `deadline-${id}-RESOLUTION-remind`]);
     const late = new Date(endOf('2026-01-19').getTime() + 60_000);
     expect(await sweepAt(late)).toBeGreaterThanOrEqual(1);
     expect((await rows(id)).FIRST_ANSWER).toMatchObject({ state: 'BREACHED', breachedAt: late });

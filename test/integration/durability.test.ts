@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BullIntakeQueue, BullNotificationQueue } from '../../src/queue/queues.js';
 import { storeSubmission } from '../../src/services/intake.js';
+import { recoverUnsentNotices } from '../../src/services/recovery.js';
+import { PgCaseStore } from '../../src/store/cases.js';
 import { PgComplaintStore } from '../../src/store/complaints.js';
 import { deleteKeys, eventually, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { fileComplaint, WebchatClient } from '../helpers/webchat-client.js';
@@ -44,6 +47,26 @@ describe('a confirmed complaint is never lost or doubled', () => {
     expect(new Set([first.complaintId, second.complaintId, third.complaintId]).size).toBe(1);
     expect(new Set(notices).size).toBe(1);
     expect(await web.db.complaintEvent.count({ where: { complaint: { trackingCode: code }, type: 'CREATED' } })).toBe(1);
+  });
+
+  it('re-enqueues a notice whose enqueue was lost after the officer action committed (outbox)', async () => {
+    const { code } = await fileComplaint(new WebchatClient(web.http!));
+    const store = new PgComplaintStore(web.db);
+    await storeSubmission({ store, now: () => new Date(), notifications: { enqueueNotification: () => Promise.resolve() } }, code);
+    const complaint = await web.db.complaint.findUniqueOrThrow({ where: { trackingCode: code } });
+    // The action commits; Redis fails before its notice is enqueued (nothing is enqueued here).
+    const applied = await new PgCaseStore(web.db).applyChange(
+      complaint.id,
+      complaint.version,
+      { status: 'IN_PROGRESS', events: [{ type: 'STATUS_CHANGED', actorType: 'SYSTEM', data: { action: 'start' }, notify: true }] },
+      new Date(Date.now() - 120_000),
+    );
+    if (!applied.ok) throw new Error('conflict');
+    const jobId = `notice-${applied.notifyEventIds[0]}`;
+    expect(await web.queues.notify.getJob(jobId)).toBeUndefined();
+    const recovery = { store, intake: new BullIntakeQueue(web.queues.intake), notifications: new BullNotificationQueue(web.queues.notify) };
+    expect(await recoverUnsentNotices(recovery, new Date())).toBeGreaterThanOrEqual(1);
+    expect(await web.queues.notify.getJob(jobId)).toMatchObject({ data: { complaintId: complaint.id, eventId: applied.notifyEventIds[0] } });
   });
 
   it('keeps one queued job when a submission is enqueued again', async () => {
