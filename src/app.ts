@@ -27,6 +27,7 @@ import { createDb, createPool, type Db, type Pool } from './store/prisma.js';
 import { createRedis, RedisChatLock, RedisInboundDedupe, RedisRateLimiter, type Redis } from './store/redis.js';
 import { applySeed, isEmpty, readSeed } from './store/seed.js';
 import { PgSessionStore } from './store/sessions.js';
+import { buildTelegram, officerGroups, replyToComplaint, updateClaims, withOfficerGroups, type TelegramHooks, type TelegramWiring } from './wiring/telegram.js';
 import { startWorkers } from './workers/workers.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
@@ -40,6 +41,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Pin tracking codes in tests. */
   newCode?: (prefix: string) => string;
+  /** Tests: a fake Bot API for the Telegram channel, and hand-fired album timers. */
+  telegram?: TelegramHooks;
 }
 
 export interface App {
@@ -52,6 +55,8 @@ export interface App {
   workers: Worker[];
   handle: (message: InboundMessage) => Promise<InboundOutcome>;
   webchat: WebchatChannel;
+  /** Present when TELEGRAM_BOT_TOKEN is set. */
+  telegram?: TelegramWiring;
   cases: CaseHandling;
   /** Re-enqueue every pending submission now (start-up recovery). */
   recover: () => Promise<number>;
@@ -99,6 +104,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const webchat = new WebchatChannel(redis, prefix, config.WEBCHAT_HISTORY, now);
   const channels = new ChannelRegistry();
   channels.register(webchat);
+  const media = new MediaStore(db, resolvePath(config.MEDIA_DIR));
+  const telegram = buildTelegram({ config, log, db, redis, queueConnection, workerConnection, flows, media, now, hooks: options.telegram });
+  if (telegram) {
+    channels.register(telegram.runtime.channel);
+    // A refused token stops start-up here, before any worker runs; receiving roles also set the command menu.
+    await telegram.runtime.init({ setCommands: role === 'all' || role === 'channels' });
+  }
 
   const complaints = new PgComplaintStore(db);
   const sessions = new PgSessionStore(db, pool);
@@ -106,6 +118,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const intakeQueue = new BullIntakeQueue(queues.intake);
   const notificationQueue = new BullNotificationQueue(queues.notify);
   const cases = await buildCaseHandling({ db, queues, sender: channels, config, log, calendar, now });
+  // With Telegram, officers' forum groups get a topic per complaint and the citizen's replies.
+  const groups = telegram ? officerGroups(telegram, cases) : null;
+  const caseHooks = groups ? withOfficerGroups(cases, groups, log) : cases;
   const inboundDeps: InboundDeps = {
     flows,
     catalog,
@@ -118,11 +133,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     settings: { idleMinutes: config.SESSION_IDLE_MINUTES, timeZone: config.TIME_ZONE, defaultLanguage: config.DEFAULT_LANGUAGE, trackingCodePrefix: config.TRACKING_CODE_PREFIX },
     onEnqueueFailure: (trackingCode, error) => log.error({ trackingCode, err: error }, 'could not enqueue a confirmed submission; the recovery sweep will'),
     desk: cases.desk,
-    citizenCases: cases.citizenCases,
+    citizenCases: caseHooks.citizenCases,
     ...(options.newCode ? { newCode: options.newCode } : {}),
   };
   const handle = createInboundHandler(inboundDeps);
   const startFlow = createFlowStarter(inboundDeps, now);
+  telegram?.runtime.attach(handle, replyToComplaint({ citizenCases: caseHooks.citizenCases, redis, prefix, flows, config }), groups?.groups);
 
   const recovery = { store: complaints, intake: intakeQueue, notifications: notificationQueue };
   const recover = () => recoverPendingSubmissions(recovery, new Date(now().getTime() + 1));
@@ -134,7 +150,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       prefix,
       concurrency: config.WORKER_CONCURRENCY,
       log,
-      intake: { store: complaints, notifications: notificationQueue, afterStore: cases.afterStore, now },
+      intake: { store: complaints, notifications: notificationQueue, afterStore: caseHooks.afterStore, now },
       notify: { store: complaints, sender: channels, texts: flows.texts, startFlow, now },
       deadlines: cases.deadlines,
       recovery,
@@ -149,10 +165,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (recovered > 0) log.warn({ count: recovered }, 're-enqueued confirmed submissions left pending');
     await queues.maintenance.upsertJobScheduler('recover-pending', { every: config.RECOVERY_INTERVAL_SECONDS * 1000 }, { name: 'recover' });
   }
+  if (telegram && role !== 'web') workers.push(telegram.runtime.startSender());
 
   let http: FastifyInstance | undefined;
   if (role === 'all' || role === 'web') {
-    const media = new MediaStore(db, resolvePath(config.MEDIA_DIR));
     http = await buildServer({
       log,
       publicDir: join(projectRoot, 'public'),
@@ -172,12 +188,17 @@ export async function createApp(options: AppOptions): Promise<App> {
         now,
       },
     });
+    if (telegram && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET) {
+      telegram.runtime.registerWebhook(http, { secret: config.TELEGRAM_WEBHOOK_SECRET, ...updateClaims(redis, prefix) });
+    }
   }
+  if (telegram && config.TELEGRAM_MODE === 'polling' && (role === 'all' || role === 'channels')) await telegram.runtime.startPolling();
 
   const close = async () => {
     clearInterval(catalogTimer);
     cases.stop();
     if (http) await http.close();
+    await telegram?.runtime.close();
     await Promise.all(workers.map((w) => w.close()));
     await queues.close();
     await Promise.all([redis.quit(), workerConnection.quit(), queueConnection.quit()].map((p) => p.catch(() => undefined)));
@@ -185,7 +206,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await pool.end().catch(() => undefined);
   };
 
-  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, cases, recover, close };
+  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), cases, recover, close };
 }
 
 export { QUEUE };

@@ -48,6 +48,20 @@ export const ConfigSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(8),
   RECOVERY_INTERVAL_SECONDS: positiveInt.default(60),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),
+  /** Enables the Telegram channel (from @BotFather). */
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { error: 'a bot token such as 123456:ABC-DEF… from @BotFather' }).optional(),
+  /** A self-hosted Bot API server (also lifts the 20 MB download limit); default https://api.telegram.org. */
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+  /** polling (one process receives; default) or webhook (POST /telegram/webhook behind HTTPS). */
+  TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  /** The secret_token given to setWebhook; required in webhook mode. */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { error: '16-256 of A-Z a-z 0-9 _ -' }).optional(),
+  /** Largest file a citizen may send through Telegram (capped at 20 MB unless TELEGRAM_API_ROOT is set). */
+  TELEGRAM_MAX_FILE_BYTES: positiveInt.default(20 * 1024 * 1024),
+}).superRefine((config, ctx) => {
+  if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'a secret (16-256 of A-Z a-z 0-9 _ -) when TELEGRAM_MODE=webhook' });
+  }
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -82,6 +96,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
  */
 function redact(name: string, value: string): string {
   if (!/URL|TOKEN|SECRET|PASSWORD/.test(name)) return value;
+  // A token or secret is never echoed, even a malformed one.
+  if (/TOKEN|SECRET|PASSWORD/.test(name)) return '(hidden)';
   const hidden = /@|password|secret|token/i.test(value) ? '(hidden)' : value;
   try {
     const url = new URL(value);

@@ -5,6 +5,7 @@
 import pino from 'pino';
 import { createApp, type Role } from './app.js';
 import { parseConfig } from './config.js';
+import { TelegramStartError } from './channels/telegram/index.js';
 import { FlowFileError } from './engine/index.js';
 import { CalendarFileError } from './store/calendar-files.js';
 
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   try {
     app = await createApp({ config, role, log });
   } catch (error) {
-    if (error instanceof FlowFileError || error instanceof CalendarFileError) console.error(error.message);
+    if (error instanceof FlowFileError || error instanceof CalendarFileError || error instanceof TelegramStartError) console.error(error.message);
     else log.fatal({ err: error }, 'start-up failed');
     process.exit(1);
   }

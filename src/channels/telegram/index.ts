@@ -1,0 +1,143 @@
+/**
+ * The Telegram channel, assembled: the bot, the receiver, the outbox and its sender worker, and
+ * the webhook route. This is the only export of the folder; no grammY type crosses it.
+ */
+import type { RunnerHandle } from '@grammyjs/runner';
+import type { ConnectionOptions, Queue, Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Language } from '../../domain/index.js';
+import type { Texts } from '../../engine/index.js';
+import type { InboundHandler } from '../channel.js';
+import { createBot, DEFAULT_API_ROOT, initBot, startPolling } from './bot.js';
+import { CLOUD_DOWNLOAD_LIMIT_BYTES } from './limits.js';
+import { createDownloader, timerScheduler, type Scheduler } from './media.js';
+import { createTelegramQueue, startTelegramSender, TelegramChannel, type SentRecords } from './outbox.js';
+import { TelegramReceiver, type ReceiverDeps, type SavedFile } from './receiver.js';
+import type { TopicDeps } from './topics.js';
+import { topicButtons, topicName } from './topics.js';
+import { registerTelegramWebhook } from './webhook.js';
+import { isUpdate } from './updates.js';
+
+export { TelegramChannel } from './outbox.js';
+export { TelegramStartError } from './bot.js';
+export { TELEGRAM_OUT_QUEUE } from './outbox.js';
+export type { Scheduler } from './media.js';
+/** What the officers' groups need from case handling (wiring/telegram.ts provides it). */
+export type OfficerGroups = Pick<TopicDeps, 'registerGroup' | 'isRegisteredGroup' | 'codeOfTopic' | 'act'>;
+export { topicButtons, topicName };
+
+export interface TelegramOptions {
+  token: string;
+  /** A self-hosted Bot API server; also lifts the 20 MB download limit. */
+  apiRoot?: string | undefined;
+  maxFileBytes: number;
+  /** TRACKING_CODE_PREFIX: finds the complaint a sent message is about. */
+  codePrefix: string;
+  queueConnection: ConnectionOptions;
+  workerConnection: ConnectionOptions;
+  prefix: string;
+  concurrency: number;
+  records: SentRecords & ReceiverDeps['records'] & { clearUnreachable(chatId: string): Promise<void> };
+  saveFile: (input: { chatId: string; data: Buffer; declaredMime: string; name?: string }) => Promise<SavedFile>;
+  texts: Texts;
+  language: Language;
+  log: Logger;
+  now: () => Date;
+  /** Tests: a fake Bot API (every call, file downloads included, goes through it) and hand-fired timers. */
+  fetch?: typeof fetch | undefined;
+  scheduler?: Scheduler | undefined;
+}
+
+export interface TelegramRuntime {
+  channel: TelegramChannel;
+  /** getMe (a refused token throws TelegramStartError) and, for receiving roles, the command menu. */
+  init(options: { setCommands: boolean }): Promise<void>;
+  /** Starts reading updates into the inbound handler (webhook or polling feed them). */
+  attach(handle: InboundHandler, replyToComplaint?: ReceiverDeps['replyToComplaint'], groups?: OfficerGroups): void;
+  /** Feeds one update as Telegram would (the webhook route, tests). */
+  handleUpdate(update: unknown): Promise<void>;
+  startPolling(): Promise<void>;
+  startSender(): Worker;
+  registerWebhook(app: FastifyInstance, options: { secret: string; claim: (updateId: number) => Promise<boolean>; release: (updateId: number) => Promise<void> }): void;
+  /** Waits for album flushes already under way. */
+  idle(): Promise<void>;
+  queue: Queue;
+  close(): Promise<void>;
+}
+
+export function createTelegram(options: TelegramOptions): TelegramRuntime {
+  const { log } = options;
+  const apiRoot = options.apiRoot ?? DEFAULT_API_ROOT;
+  const maxFileBytes = options.apiRoot ? options.maxFileBytes : Math.min(options.maxFileBytes, CLOUD_DOWNLOAD_LIMIT_BYTES);
+  let receiver: TelegramReceiver | null = null;
+  const bot = createBot({ token: options.token, apiRoot: options.apiRoot, fetch: options.fetch, log, receiver: () => receiver });
+  const queue = createTelegramQueue(options.queueConnection, options.prefix);
+  const channel = new TelegramChannel(queue, options.records);
+  const download = createDownloader({ api: { getFile: (fileId) => bot.api.getFile(fileId) }, fetch: options.fetch ?? fetch, token: options.token, apiRoot, maxBytes: maxFileBytes, localFiles: Boolean(options.apiRoot) });
+  let runner: RunnerHandle | null = null;
+  let sender: Worker | null = null;
+
+  return {
+    channel,
+    queue,
+    init: (init) => initBot(bot, log, init),
+    attach(handle, replyToComplaint, groups) {
+      const topicDeps: TopicDeps | undefined = groups && {
+        ...groups,
+        sendToTopic: (chatId, threadId, messages) => channel.sendToTopic(chatId, threadId, messages),
+        answerCallback: (id, text) => bot.api.answerCallbackQuery(id, text ? { text, show_alert: true } : {}),
+        log,
+        now: options.now,
+      };
+      receiver = new TelegramReceiver({
+        ...(topicDeps ? { groups: topicDeps } : {}),
+        handle,
+        send: (chatId, messages) => channel.send(chatId, messages),
+        answerCallback: (id) => bot.api.answerCallbackQuery(id),
+        download,
+        saveFile: options.saveFile,
+        records: options.records,
+        ...(replyToComplaint ? { replyToComplaint } : {}),
+        texts: options.texts,
+        language: options.language,
+        maxFileBytes,
+        log,
+        now: options.now,
+        scheduler: options.scheduler ?? timerScheduler,
+      });
+    },
+    async handleUpdate(update) {
+      if (!isUpdate(update)) {
+        log.warn('not a telegram update; dropped');
+        return;
+      }
+      await bot.handleUpdate(update);
+    },
+    async startPolling() {
+      runner = await startPolling(bot, log);
+    },
+    startSender() {
+      sender = startTelegramSender({
+        connection: options.workerConnection,
+        prefix: options.prefix,
+        concurrency: options.concurrency,
+        api: { sendMessage: (chatId, text, other) => bot.api.sendMessage(chatId, text, other), createForumTopic: (chatId, name) => bot.api.createForumTopic(chatId, name) },
+        records: options.records,
+        log,
+        codePrefix: options.codePrefix,
+      });
+      return sender;
+    },
+    registerWebhook(app, hook) {
+      registerTelegramWebhook(app, { secret: hook.secret, handleUpdate: (update) => bot.handleUpdate(update), claim: hook.claim, release: hook.release });
+    },
+    idle: () => receiver?.idle() ?? Promise.resolve(),
+    async close() {
+      if (runner?.isRunning()) await runner.stop();
+      await receiver?.drain();
+      if (sender) await sender.close();
+      await queue.close();
+    },
+  };
+}

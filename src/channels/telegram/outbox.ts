@@ -1,0 +1,180 @@
+/**
+ * Outbound under Telegram's limits. `send` queues one job per batch on `telegram-out`; the worker
+ * sends under a global limiter, keeps a batch in order (progress = parts sent, so a retry never
+ * repeats a part), backs off on 429 without spending an attempt, and records chats that blocked
+ * the bot (403) or no longer exist (400 chat not found) instead of retrying them.
+ */
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { GrammyError } from 'grammy';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { OutboundMessage } from '../../domain/index.js';
+import { KeyedSerialiser } from '../../services/keyed-serialiser.js';
+import { SendError } from '../../services/ports.js';
+import type { ChannelAdapter } from '../channel.js';
+import { GLOBAL_SENDS_PER_SECOND } from './limits.js';
+import { renderMessage, type TelegramPart } from './render.js';
+
+export const TELEGRAM_OUT_QUEUE = 'telegram-out';
+
+const OutboundSchema = z.object({
+  text: z.string(),
+  choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
+  input: z.enum(['text', 'choice', 'date', 'location', 'media', 'yesno', 'summary']).optional(),
+  media: z.array(z.object({ url: z.string(), mimeType: z.string(), name: z.string().optional() })).optional(),
+  replyTo: z.string().optional(),
+});
+export const SendJobSchema = z.strictObject({
+  chatId: z.string().regex(/^-?\d+$/),
+  messages: z.array(OutboundSchema).min(1),
+  /** A forum topic of an officers' group. */
+  threadId: z.number().int().optional(),
+  /** Open the complaint's topic first (once), then post the messages in it. */
+  openTopic: z.strictObject({ complaintId: z.uuid(), trackingCode: z.string(), name: z.string().min(1).max(128) }).optional(),
+});
+type SendJob = z.infer<typeof SendJobSchema>;
+
+export interface SentRecords {
+  rememberSent(chatId: string, messageId: number, trackingCode: string): Promise<void>;
+  markUnreachable(chatId: string, errorCode: number, description: string): Promise<void>;
+  findUnreachable(chatId: string): Promise<{ errorCode: number; description: string } | null>;
+  saveTopic(topic: { complaintId: string; trackingCode: string; chatId: string; threadId: number }): Promise<void>;
+  findTopic(complaintId: string): Promise<{ threadId: number } | null>;
+}
+
+/** The Bot API call the worker makes; bot.api fits it. */
+export interface SendApi {
+  sendMessage(chatId: string, text: string, other: Record<string, unknown>): Promise<{ message_id: number }>;
+  createForumTopic(chatId: string, name: string): Promise<{ message_thread_id: number }>;
+}
+
+/** The Telegram side of the channel contract: renders nothing itself, queues for the sender worker. */
+export class TelegramChannel implements ChannelAdapter {
+  readonly channel = 'TELEGRAM' as const;
+
+  constructor(private readonly queue: Queue, private readonly records: Pick<SentRecords, 'findUnreachable'>) {}
+
+  /**
+   * Queues the batch for the sender worker. Throws SendError: not retryable when the chat blocked
+   * the bot or is gone, retryable when the queue is unreachable. With a `key`, queuing the same
+   * batch twice sends it once.
+   */
+  async send(chatId: string, messages: readonly OutboundMessage[], key?: string): Promise<void> {
+    if (messages.length === 0) return;
+    await this.enqueue({ chatId, messages: [...messages] }, key);
+  }
+
+  /** Posts in a forum topic of an officers' group. */
+  async sendToTopic(chatId: string, threadId: number | undefined, messages: readonly OutboundMessage[]): Promise<void> {
+    await this.enqueue({ chatId, messages: [...messages], ...(threadId !== undefined ? { threadId } : {}) });
+  }
+
+  /** Opens the complaint's topic (once per complaint) and posts its summary there. */
+  async openTopic(chatId: string, topic: { complaintId: string; trackingCode: string; name: string }, summary: OutboundMessage): Promise<void> {
+    await this.enqueue({ chatId, messages: [summary], openTopic: topic }, `topic-${topic.complaintId}`);
+  }
+
+  private async enqueue(job: SendJob, key?: string): Promise<void> {
+    const unreachable = await this.records.findUnreachable(job.chatId);
+    if (unreachable) throw new SendError(`telegram chat unreachable (${unreachable.errorCode}): ${unreachable.description}`, false);
+    try {
+      await this.queue.add('send', job, key ? { jobId: `tg-${key.replace(/:/g, '-')}` } : {});
+    } catch (error) {
+      throw new SendError(`telegram outbox unavailable: ${error instanceof Error ? error.message : String(error)}`, true);
+    }
+  }
+}
+
+export function createTelegramQueue(connection: ConnectionOptions, prefix: string): Queue {
+  return new Queue(TELEGRAM_OUT_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 2_000, jitter: 0.3 },
+      // Jobs carry the texts shown to the citizen: keep them only briefly.
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+}
+
+/** "Forbidden: bot was blocked by the user", "user is deactivated", "Bad Request: chat not found". */
+export function isUnreachable(error: GrammyError): boolean {
+  return error.error_code === 403 || (error.error_code === 400 && /chat not found|user not found|PEER_ID_INVALID/i.test(error.description));
+}
+
+/** The first tracking code the bot printed in a text (always in canonical form: ADU-7KQ2-M9XD). */
+export function codeIn(text: string, codePrefix: string): string | null {
+  return new RegExp(`\\b${codePrefix}-[0-9A-Z]{4}-[0-9A-Z]{4}\\b`).exec(text)?.[0] ?? null;
+}
+
+export function startTelegramSender(deps: { connection: ConnectionOptions; prefix: string; concurrency: number; api: SendApi; records: SentRecords; log: Logger; codePrefix: string }): Worker {
+  // Batches for one chat are sent one at a time in this process, in the order they were picked.
+  const perChat = new KeyedSerialiser();
+  const worker: Worker = new Worker(TELEGRAM_OUT_QUEUE, (job: Job) => perChat.run(chatOf(job), () => sendBatch(job)), {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: deps.concurrency,
+    limiter: { max: GLOBAL_SENDS_PER_SECOND, duration: 1000 },
+  });
+
+  async function ensureTopic(chatId: string, topic: NonNullable<SendJob['openTopic']>): Promise<number> {
+    const existing = await deps.records.findTopic(topic.complaintId);
+    if (existing) return existing.threadId;
+    const created = await deps.api.createForumTopic(chatId, topic.name);
+    await deps.records.saveTopic({ complaintId: topic.complaintId, trackingCode: topic.trackingCode, chatId, threadId: created.message_thread_id });
+    return created.message_thread_id;
+  }
+
+  async function sendBatch(job: Job): Promise<{ sent: number }> {
+    const parsed = SendJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`telegram-out job ${job.id ?? '?'} does not match its schema`);
+    const { chatId, messages, openTopic } = parsed.data;
+    try {
+      const threadId = openTopic ? await ensureTopic(chatId, openTopic) : parsed.data.threadId;
+      const parts: (TelegramPart & { code: string | null })[] = messages.flatMap((m) => renderMessage(m).map((part) => ({ ...part, code: codeIn(m.text, deps.codePrefix) })));
+      const done = typeof job.progress === 'number' ? job.progress : 0;
+      for (let i = done; i < parts.length; i++) {
+        const part = parts[i];
+        if (!part) continue;
+        const sent = await deps.api.sendMessage(chatId, part.text, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...(part.markup ? { reply_markup: part.markup } : {}),
+          ...(threadId !== undefined ? { message_thread_id: threadId } : {}),
+          ...(part.replyToMessageId ? { reply_parameters: { message_id: part.replyToMessageId, allow_sending_without_reply: true } } : {}),
+        });
+        if (part.code && threadId === undefined) await deps.records.rememberSent(chatId, sent.message_id, part.code).catch((error: unknown) => deps.log.warn({ err: error }, 'could not record a sent telegram message'));
+        await job.updateProgress(i + 1);
+      }
+      return { sent: parts.length - done };
+    } catch (error) {
+      if (error instanceof GrammyError && error.error_code === 429) {
+        // Telegram says how long to wait: pause the whole queue, and this job goes back without an attempt spent.
+        const seconds = error.parameters.retry_after ?? 1;
+        deps.log.warn({ chatId, retryAfter: seconds }, 'telegram flood limit: pausing sends');
+        await worker.rateLimit(seconds * 1000);
+        throw Worker.RateLimitError();
+      }
+      if (error instanceof GrammyError && isUnreachable(error)) {
+        await deps.records.markUnreachable(chatId, error.error_code, error.description);
+        deps.log.info({ chatId, code: error.error_code }, 'telegram chat unreachable: recorded, not retried');
+        throw new UnrecoverableError(`telegram chat unreachable: ${error.description}`);
+      }
+      throw error;
+    }
+  }
+
+  worker.on('failed', (job, error) => {
+    const final = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError);
+    deps.log[final ? 'error' : 'warn']({ queue: TELEGRAM_OUT_QUEUE, jobId: job?.id, attempt: job?.attemptsMade, err: error }, final ? 'telegram send failed for good' : 'telegram send failed; will retry');
+  });
+  worker.on('error', (error) => deps.log.error({ queue: TELEGRAM_OUT_QUEUE, err: error }, 'worker error'));
+  return worker;
+}
+
+function chatOf(job: Job): string {
+  const parsed = SendJobSchema.safeParse(job.data);
+  return parsed.success ? parsed.data.chatId : `job-${job.id ?? ''}`;
+}

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOfficerWithCode } from '../../src/services/onboarding.js';
+import { eventually } from '../helpers/app.js';
+import { fileWithButtons, groupMessage, groupPress } from '../helpers/telegram-flows.js';
+import { fixture, startTelegramApp, TelegramCitizen, type TelegramTestApp } from '../helpers/telegram.js';
+
+const GROUP = '-1009876543210';
+
+describe('Telegram: an agency handles complaints in forum topics', () => {
+  let app: TelegramTestApp;
+  beforeAll(async () => {
+    app = await startTelegramApp();
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  const inGroup = async (update: unknown) => {
+    await app.telegram!.runtime.handleUpdate(update);
+    await app.settle();
+  };
+  const groupPosts = () => app.fake.calls.filter((c) => c.method === 'sendMessage' && String(c.payload.chat_id) === GROUP);
+
+  it('registers the group, opens a topic per complaint, relays answers both ways and keeps #catatan internal', async () => {
+    // An admin of the public works department links a private chat, then registers the group.
+    const created = await createOfficerWithCode(app.cases.officers, { name: 'Admin PU', role: 'ADMIN_INSTANSI', agencyCode: 'dpuprpkp-malang' }, new Date(), 72);
+    if ('error' in created) throw new Error(created.error);
+    const admin = new TelegramCitizen(app);
+    await admin.command(`/daftar ${created.code}`);
+    // A stranger cannot register a group; the admin can.
+    await inGroup(groupMessage(GROUP, '555000111', '/grup'));
+    expect(String(groupPosts().at(-1)?.payload.text)).toContain('Hanya petugas yang sudah terhubung');
+    await inGroup(groupMessage(GROUP, admin.chatId, '/grup'));
+    expect(String(groupPosts().at(-1)?.payload.text)).toMatch(/^✅ Grup ini terdaftar untuk /);
+
+    // A complaint routed to the department's roads unit opens a topic in the department's group.
+    const citizen = new TelegramCitizen(app);
+    const { code } = await fileWithButtons(citizen);
+    const opened = await eventually(() => app.db.telegramTopic.findFirst({ where: { trackingCode: code } }), 'the topic row');
+    const createCall = app.fake.calls.find((c) => c.method === 'createForumTopic' && String(c.payload.name).startsWith(code));
+    expect(createCall?.payload).toMatchObject({ chat_id: GROUP, name: `${code} · Jalan Rusak` });
+    await app.settle();
+    const summary = groupPosts().find((c) => c.payload.message_thread_id === opened.threadId);
+    expect(String(summary?.payload.text)).toContain(`<b>${code}</b>`);
+    const buttons = (summary?.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
+    expect(buttons.map((b) => b.callback_data)).toEqual(['ambil', 'proses', 'tunda', 'teruskan', 'selesai', 'arsip'].map((v) => `op:${v}:${code}`));
+
+    // "Ambil" claims it, as the officer who pressed it.
+    await inGroup(groupPress(GROUP, admin.chatId, `op:ambil:${code}`, opened.threadId));
+    expect(String(groupPosts().at(-1)?.payload.text)).toMatch(/^✅/);
+    expect((await app.db.complaint.findUniqueOrThrow({ where: { trackingCode: code } })).assigneeId).toBe(created.officerId);
+
+    // An internal note stays in the thread; the citizen hears nothing of it.
+    await citizen.news();
+    await inGroup(groupMessage(GROUP, admin.chatId, '#catatan cek anggaran pemeliharaan dulu', opened.threadId));
+    expect(String(groupPosts().at(-1)?.payload.text)).toMatch(/^✅/);
+    const notes = await app.db.complaintEvent.findMany({ where: { complaint: { trackingCode: code }, type: 'NOTE' } });
+    expect(notes).toHaveLength(1);
+    expect((await citizen.news()).some((m) => m.text.includes('anggaran'))).toBe(false);
+
+    // What the officer writes in the topic is the agency's answer, delivered in the citizen's chat.
+    await inGroup(groupMessage(GROUP, admin.chatId, 'Tim kami menambal jalan itu hari Kamis.', opened.threadId));
+    const answer = await eventually(async () => (await citizen.news()).find((m) => m.text.includes('Tim kami menambal jalan itu hari Kamis.')), 'the answer in the citizen chat');
+
+    // The citizen's reply-to on the answer appears in the topic.
+    const reply = fixture('reply-to', citizen.chatId, { '"message_id": 1,': `"message_id": ${answer.message_id},` });
+    expect((await citizen.feed(reply)).map((m) => m.text)).toEqual([`Pesan Anda sudah ditambahkan ke laporan ${code} dan diteruskan ke petugas.`]);
+    await eventually(() => Promise.resolve(groupPosts().find((c) => c.payload.message_thread_id === opened.threadId && String(c.payload.text).startsWith('💬 Pelapor menulis:'))), 'the reply in the topic');
+  });
+
+  it('ignores messages of people who are not linked officers in a topic, and the General topic', async () => {
+    const before = groupPosts().length;
+    await inGroup(groupMessage(GROUP, '555000222', 'halo semua'));
+    const topic = await app.db.telegramTopic.findFirstOrThrow({ where: { chatId: GROUP } });
+    await inGroup(groupMessage(GROUP, '555000222', 'saya bukan petugas', topic.threadId));
+    expect(groupPosts()).toHaveLength(before);
+  });
+});
