@@ -121,6 +121,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   // With Telegram, officers' forum groups get a topic per complaint and the citizen's replies.
   const groups = telegram ? officerGroups(telegram, cases) : null;
   const caseHooks = groups ? withOfficerGroups(cases, groups, log) : cases;
+  // A complaint forwarded later (teruskan, bukan wewenang to an agency) gets its topic too.
+  if (groups) cases.casework.onForwarded = (complaintId) => groups.openTopicFor(complaintId);
   const inboundDeps: InboundDeps = {
     flows,
     catalog,

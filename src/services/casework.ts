@@ -17,6 +17,8 @@ export interface CaseworkDeps {
   alertOfficers: (chats: ChatRef[], text: string) => Promise<void>;
   /** Show officer names to citizens (default: the agency answers, not the person). */
   showOfficerNames: boolean;
+  /** After a complaint reaches a new agency (a channel may open a thread for it, e.g. a forum topic). */
+  onForwarded?: (complaintId: string) => Promise<void>;
 }
 
 export type OfficerRequest =
@@ -80,6 +82,7 @@ export async function actAsOfficer(deps: CaseworkDeps, officer: OfficerRecord, r
   if (!applied.ok) return refuse(`Laporan ${found.trackingCode} baru saja diubah petugas lain. Lihat lagi: lihat ${found.trackingCode}`);
   await afterChange(deps, found.id, applied.notifyEventIds, now, planned.restartClocks);
   if (planned.alert) await deps.alertOfficers(await deps.cases.findOfficerChats(planned.alert), `Laporan ${found.trackingCode} masuk ke instansi Anda: ${found.title}. Lihat: lihat ${found.trackingCode}`);
+  if (planned.alert && !planned.alert.koordinator && deps.onForwarded) await deps.onForwarded(found.id).catch(() => undefined); // best effort: the alert went out
   return { ok: true, message: `${found.trackingCode}: ${planned.done}` };
 }
 

@@ -91,7 +91,8 @@ export function parseOfficerCommand(text: string): Parsed {
   };
   switch (verb) {
     case 'lihat':
-      return code ? { view: code } : usage('lihat KODE');
+    case 'status':
+      return code ? { view: code } : usage(`${verb} KODE`);
     case 'teruskan': {
       const agencyCode = rest[1]?.toLowerCase();
       if (!code || !agencyCode || agencyCode === 'tembusan') return usage('teruskan KODE kode-instansi [tembusan kode-a,kode-b]');

@@ -22,6 +22,7 @@ const spellings = (verb: string, rest: string): [string][] => {
 
 const commands: [verb: string, rest: string, expected: Parsed][] = [
   ['lihat', '', { view: CODE }],
+  ['status', '', { view: CODE }], // Telegram's /status for officers
   ['teruskan', 'dpuprpkp-malang', { request: { action: 'forward', code: CODE, agencyCode: 'dpuprpkp-malang', copyCodes: [] } }],
   ['teruskan', 'DPUPRPKP-Malang', { request: { action: 'forward', code: CODE, agencyCode: 'dpuprpkp-malang', copyCodes: [] } }],
   ['teruskan', 'dishub-malang tembusan dlh-malang,Satpolpp-Malang', { request: { action: 'forward', code: CODE, agencyCode: 'dishub-malang', copyCodes: ['dlh-malang', 'satpolpp-malang'] } }],
