@@ -173,6 +173,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (role === 'all' || role === 'web') {
     http = await buildServer({
       log,
+      trustProxy: config.TRUST_PROXY,
       publicDir: join(projectRoot, 'public'),
       readiness: {
         postgres: () => db.$queryRaw`SELECT 1`,
@@ -186,6 +187,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         texts: flows.texts,
         language: config.DEFAULT_LANGUAGE,
         ratePerMinute: config.WEBCHAT_RATE_LIMIT,
+        ipRatePerMinute: config.WEBCHAT_IP_RATE_LIMIT,
         maxUploadBytes: config.MEDIA_MAX_BYTES,
         now,
       },

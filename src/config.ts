@@ -45,6 +45,10 @@ export const ConfigSchema = z.object({
   /** Messages per minute one web chat may send before it is slowed down. */
   WEBCHAT_RATE_LIMIT: positiveInt.default(60),
   WEBCHAT_HISTORY: positiveInt.default(200),
+  /** Web chat messages per minute from one client address, whatever chat ids it makes up. */
+  WEBCHAT_IP_RATE_LIMIT: positiveInt.default(600),
+  /** Which proxies may set X-Forwarded-For: false, true, a hop count, or addresses/CIDRs (comma-separated). */
+  TRUST_PROXY: z.string().min(1).default('loopback'),
   WORKER_CONCURRENCY: positiveInt.default(8),
   RECOVERY_INTERVAL_SECONDS: positiveInt.default(60),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),

@@ -7,6 +7,8 @@ import { registerWebchatRoutes, type WebchatRouteDeps } from './webchat-routes.j
 
 export interface HttpDeps {
   log: FastifyBaseLogger;
+  /** TRUST_PROXY as configured: "false", "true", a hop count, or addresses/CIDRs. */
+  trustProxy: string;
   publicDir: string;
   /** Each check resolves when its dependency answers; readiness is red if one rejects. */
   readiness: Record<string, () => Promise<unknown>>;
@@ -17,7 +19,7 @@ const CHECK_TIMEOUT_MS = 2_000;
 
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // No per-request logs: the page polls every few seconds; handlers log what matters, with ids.
-  const app = Fastify({ loggerInstance: deps.log, bodyLimit: 512 * 1024, logController: new LogController({ disableRequestLogging: true }), trustProxy: true });
+  const app = Fastify({ loggerInstance: deps.log, bodyLimit: 512 * 1024, logController: new LogController({ disableRequestLogging: true }), trustProxy: toTrustProxy(deps.trustProxy) });
   await app.register(fastifyMultipart, { limits: { fileSize: deps.webchat.maxUploadBytes, files: 1, fields: 4 } });
   await app.register(fastifyStatic, { root: deps.publicDir, index: ['index.html'], maxAge: '1h' });
 
@@ -54,6 +56,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/** Only the configured proxies may speak for the client's address: a forged X-Forwarded-For must not dodge the rate limits. */
+function toTrustProxy(value: string): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
 export const defaultPublicDir = (root: string) => join(root, 'public');

@@ -20,6 +20,7 @@ export interface WebchatRouteDeps {
   texts: Texts;
   language: Language;
   ratePerMinute: number;
+  ipRatePerMinute: number;
   maxUploadBytes: number;
   now: () => Date;
 }
@@ -33,8 +34,10 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
   const busy = (reply: FastifyReply) =>
     reply.code(503).header('retry-after', '5').send({ error: 'service temporarily unavailable', message: deps.texts.t('busy', deps.language) });
 
+  /** Per chat, and per client address: a new chat id per request must not escape the limit (code enumeration). */
   const admit = async (chatId: string, reply: FastifyReply): Promise<boolean> => {
-    const gate = await deps.limiter.hit(`webchat:${chatId}`, deps.ratePerMinute, 60_000);
+    const byIp = await deps.limiter.hit(`webchat-ip:${reply.request.ip}`, deps.ipRatePerMinute, 60_000);
+    const gate = byIp.allowed ? await deps.limiter.hit(`webchat:${chatId}`, deps.ratePerMinute, 60_000) : byIp;
     if (gate.allowed) return true;
     await reply.code(429).header('retry-after', String(Math.ceil(gate.retryAfterMs / 1000))).send({ error: 'Terlalu banyak pesan. Tunggu sebentar.' });
     return false;

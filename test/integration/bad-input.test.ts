@@ -175,3 +175,16 @@ describe('PostgreSQL down at start', () => {
     await expect(ensureDatabase(target, pino({ level: 'silent' }), 1_500)).rejects.toThrow(/^PostgreSQL at 127\.0\.0\.1:1\/aduan is not usable: .*ECONNREFUSED/);
   });
 });
+
+describe('web chat limits per client address', () => {
+  it('slows down one address that makes up a new chat id for every message', async () => {
+    const app = await startTestApp({ config: testConfig({ WEBCHAT_IP_RATE_LIMIT: '5' }) });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) statuses.push((await new WebchatClient(app.http!).post({ text: 'cek ADU-0000-0000' })).status);
+      expect(statuses).toEqual([202, 202, 202, 202, 202, 429, 429]);
+    } finally {
+      await app.dispose();
+    }
+  });
+});
