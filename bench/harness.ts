@@ -44,6 +44,10 @@ export async function withBenchApp<T>(run: (world: BenchWorld) => Promise<T>): P
     await ensureDatabase(target, log, 10_000);
     await migrateDatabase(config.DATABASE_URL, projectRoot, log);
     const app = await createApp({ config, role: 'all', log: pino({ level: config.LOG_LEVEL }) });
+    // pg-pool's end() resolves before the sockets of the clients it ends are closed, and the pool
+    // has no 'error' listener of its own: without this one, the DROP … WITH (FORCE) below can kill
+    // such a connection and the pool's unhandled 'error' event would end the process.
+    app.pool.on('error', () => undefined);
     try {
       return await run({ app, config, versions: await versions(app) });
     } finally {

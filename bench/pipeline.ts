@@ -1,27 +1,38 @@
 /** Phase 3: confirmed submission → complaint stored, routed and its notice queued. */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Job } from 'bullmq';
+import { QueueEvents, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { QUEUE, type App } from '../src/app.js';
 import { Citizen } from './citizen.js';
 import { drainQueues, post, progress } from './harness.js';
 import { walk, type PhaseContext } from './phases.js';
 import { lanes, sleepUntil, startProbe, summarise, type LatencySummary, type ProbeReading } from './stats.js';
 
+export interface PipelineOptions {
+  rate: number;
+  seconds: number;
+  prepareConcurrency: number;
+  /** Where the app's queues live: the bench listens to the notify queue's event stream. */
+  redis: { url: string; prefix: string };
+}
+
 export interface PipelineResult extends LatencySummary {
   submissions: number;
   targetRatePerSecond: number;
   ratePerSecond: number;
-  /** Submissions whose intake job completed within the wait. */
+  /** Submissions whose notice was seen queued, with the complaint routed (agencyId set). */
   completed: number;
-  /** Checked after the clock stopped: complaint row with agencyId, and its notify job in the queue. */
+  /** Checked after the clock stopped: complaint row with agencyId, and its notice job still in the notify queue. */
   verified: number;
   intakeFailures: number;
   errors: number;
-  /** From the intake job's own timestamps (ms resolution): waiting in the queue, then in the processor. */
-  stages: { queueWait: LatencySummary; processing: LatencySummary };
   /** The same, but from the moment the "send" message went into handle(): what the citizen waits. */
   fromSend: LatencySummary;
+  /**
+   * From the intake job's own timestamps (ms resolution): waiting in the intake queue, then the whole
+   * processor, which now also runs case handling (deadlines, officers) after the notice is queued.
+   */
+  stages: { intakeQueueWait: LatencySummary; intakeProcessing: LatencySummary };
   /** handle() of the "send" message alone (it writes the submission and enqueues the intake job). */
   confirmMessage: LatencySummary;
   probe: ProbeReading;
@@ -31,17 +42,17 @@ export interface PipelineResult extends LatencySummary {
  * Phase 3: `rate` confirmations a second for `seconds`, each on a citizen walked up to the summary
  * beforehand (untimed), so the only load is the submissions and what they set off.
  *
- * What is timed, per tracking code: from handle() returning the code to the intake worker's
- * `completed` event for the job whose id is that code. The processor (workers.ts → storeSubmission)
- * resolves only after saveComplaint's transaction committed the complaint with its agencyId (routing
- * is decided before the insert) and after `notify.add('notice', …, { jobId: 'notice-<eventId>' })`
- * resolved, i.e. the notice job is in the notify queue. So `completed` implies all three of "stored,
- * routed, notification queued"; it fires one Redis round trip (moveToFinished) after the notice was
- * queued, which makes the figure slightly pessimistic, never optimistic. The listener is in-process
- * (the bench runs role "all"), so no extra Redis consumer and no per-complaint database polling.
- * Afterwards every code is checked once in PostgreSQL and the notify queue (`verified`).
+ * What is timed, per tracking code: from handle() returning the code to the notify queue's `added`
+ * event for the complaint's notice job (`notice-<eventId>`, the first FORWARDED/STATUS_CHANGED event,
+ * as intake names it). storeSubmission enqueues that job only after saveComplaint's transaction
+ * committed the complaint with its agencyId (routing is decided before the insert), so the job being
+ * queued implies "stored, routed, notification queued". The event comes from BullMQ's event stream
+ * through a QueueEvents reader on its own connection: one Redis hop after the job was queued, so the
+ * figure errs on the slow side. Not the intake job's `completed`: the processor goes on with case
+ * handling after queuing the notice. Which notice belongs to which code is looked up once, after
+ * the clock stopped, in one query: no per-complaint polling of the database.
  */
-export async function pipelinePhase(ctx: PhaseContext, options: { rate: number; seconds: number; prepareConcurrency: number }): Promise<PipelineResult> {
+export async function pipelinePhase(ctx: PhaseContext, options: PipelineOptions): Promise<PipelineResult> {
   const { app } = ctx;
   const total = Math.max(1, Math.round(options.rate * options.seconds));
   progress(`pipeline: walking ${total} citizens to the summary (untimed)`);
@@ -58,23 +69,24 @@ export async function pipelinePhase(ctx: PhaseContext, options: { rate: number; 
 
   const intake = app.workers.find((w) => w.name === QUEUE.intake);
   if (!intake) throw new Error('no intake worker: the bench needs role "all"');
-  const completedAt = new Map<string, number>();
-  const queueWait: number[] = [];
-  const processing: number[] = [];
+  const intakeQueueWait: number[] = [];
+  const intakeProcessing: number[] = [];
   let intakeFailures = 0;
   const onCompleted = (job: Job) => {
-    if (!job.id) return;
-    completedAt.set(job.id, performance.now());
-    if (job.processedOn !== undefined && job.finishedOn !== undefined) {
-      queueWait.push(job.processedOn - job.timestamp);
-      processing.push(job.finishedOn - job.processedOn);
-    }
+    if (job.processedOn === undefined || job.finishedOn === undefined) return;
+    intakeQueueWait.push(job.processedOn - job.timestamp);
+    intakeProcessing.push(job.finishedOn - job.processedOn);
   };
   const onFailed = () => intakeFailures++;
   intake.on('completed', onCompleted);
   intake.on('failed', onFailed);
 
-  progress(`pipeline: ${ready.length} confirmations at ${options.rate}/s`);
+  const noticeQueuedAt = new Map<string, number>();
+  const connection = new Redis(options.redis.url, { maxRetriesPerRequest: null });
+  // Stream ids are millisecond timestamps: read everything added from now on.
+  const events = new QueueEvents(QUEUE.notify, { connection, prefix: options.redis.prefix, lastEventId: `${Date.now()}-0` });
+  events.on('added', ({ jobId }) => noticeQueuedAt.set(jobId, performance.now()));
+
   const returnedAt = new Map<string, number>();
   const sentAt = new Map<string, number>();
   const confirmSamples: number[] = [];
@@ -92,32 +104,45 @@ export async function pipelinePhase(ctx: PhaseContext, options: { rate: number; 
       progress(`confirm of ${citizen.chatId} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const stop = startProbe();
-  const interval = 1000 / options.rate;
-  const started = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (const [i, citizen] of ready.entries()) {
-    if (ctx.signal.aborted) break;
-    await sleepUntil(started + i * interval);
-    inflight.push(confirm(citizen));
-  }
-  const paced = (performance.now() - started) / 1000;
-  await Promise.all(inflight);
-  const waitUntil = performance.now() + 30_000;
-  const pending = () => [...returnedAt.keys()].filter((code) => !completedAt.has(code)).length;
-  while (pending() > 0 && performance.now() < waitUntil && !ctx.signal.aborted) await sleep(20);
-  const probe = stop();
-  intake.off('completed', onCompleted);
-  intake.off('failed', onFailed);
 
+  let probe: ProbeReading;
+  const inflight: Promise<void>[] = [];
+  let paced: number;
+  try {
+    await events.waitUntilReady();
+    progress(`pipeline: ${ready.length} confirmations at ${options.rate}/s`);
+    const stop = startProbe();
+    const interval = 1000 / options.rate;
+    const started = performance.now();
+    for (const [i, citizen] of ready.entries()) {
+      if (ctx.signal.aborted) break;
+      await sleepUntil(started + i * interval);
+      inflight.push(confirm(citizen));
+    }
+    paced = (performance.now() - started) / 1000;
+    await Promise.all(inflight);
+    // Queue counts in Redis, not the database: once intake is idle every notice has been queued.
+    await drainQueues(app, 60_000).catch((error: unknown) => progress(`pipeline: ${error instanceof Error ? error.message : String(error)}`));
+    probe = stop();
+  } finally {
+    intake.off('completed', onCompleted);
+    intake.off('failed', onFailed);
+    await events.close();
+    connection.disconnect();
+  }
+
+  const notices = await noticeJobs(app, [...returnedAt.keys()]);
   const latencies: number[] = [];
   const fromSend: number[] = [];
+  let verified = 0;
   for (const [code, returned] of returnedAt) {
-    const done = completedAt.get(code);
-    if (done === undefined) continue;
-    // The worker may finish before the handler's continuation runs: that is 0 ms, not negative.
-    latencies.push(Math.max(0, done - returned));
-    fromSend.push(done - (sentAt.get(code) ?? returned));
+    const notice = notices.get(code);
+    const queued = notice === undefined ? undefined : noticeQueuedAt.get(notice);
+    if (notice === undefined || queued === undefined) continue;
+    // The notice may be queued before the handler's continuation runs: that is 0 ms, not negative.
+    latencies.push(Math.max(0, queued - returned));
+    fromSend.push(queued - (sentAt.get(code) ?? returned));
+    if ((await app.queues.notify.getJobState(notice)) !== 'unknown') verified++;
   }
   return {
     ...summarise(latencies),
@@ -125,28 +150,22 @@ export async function pipelinePhase(ctx: PhaseContext, options: { rate: number; 
     targetRatePerSecond: options.rate,
     ratePerSecond: inflight.length > 1 ? Number(((inflight.length - 1) / paced).toFixed(1)) : options.rate,
     completed: latencies.length,
-    verified: await verify(app, [...returnedAt.keys()]),
+    verified,
     intakeFailures,
     errors,
-    stages: { queueWait: summarise(queueWait), processing: summarise(processing) },
     fromSend: summarise(fromSend),
+    stages: { intakeQueueWait: summarise(intakeQueueWait), intakeProcessing: summarise(intakeProcessing) },
     confirmMessage: summarise(confirmSamples),
     probe,
   };
 }
 
-/** How many codes have a complaint with an agency and a notice job in the notify queue (any state). */
-async function verify(app: App, codes: string[]): Promise<number> {
-  if (codes.length === 0) return 0;
+/** Tracking code → id of its notice job, for the complaints that were stored with an agency. */
+async function noticeJobs(app: App, codes: string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
   const rows = await app.db.complaint.findMany({
-    where: { trackingCode: { in: codes } },
-    select: { agencyId: true, events: { where: { type: { in: ['FORWARDED', 'STATUS_CHANGED'] } }, orderBy: { id: 'asc' }, take: 1, select: { id: true } } },
+    where: { trackingCode: { in: codes }, agencyId: { not: null } },
+    select: { trackingCode: true, events: { where: { type: { in: ['FORWARDED', 'STATUS_CHANGED'] } }, orderBy: { id: 'asc' }, take: 1, select: { id: true } } },
   });
-  let verified = 0;
-  for (const row of rows) {
-    const notice = row.events[0];
-    if (!row.agencyId || !notice) continue;
-    if ((await app.queues.notify.getJobState(`notice-${notice.id.toString()}`)) !== 'unknown') verified++;
-  }
-  return verified;
+  return new Map(rows.flatMap((row) => (row.events[0] ? [[row.trackingCode, `notice-${row.events[0].id.toString()}`] as const] : [])));
 }

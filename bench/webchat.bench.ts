@@ -12,6 +12,7 @@
  * BENCH_CONCURRENCY (throughput), BENCH_PIPELINE_RATE, BENCH_PIPELINE_SECONDS.
  * Run it on a quiet machine: `loadAverage1m` and each phase's `machineCpuPercent` show if it was not.
  */
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { z } from 'zod';
 import { progress, withBenchApp } from './harness.js';
@@ -34,6 +35,16 @@ const SettingsSchema = z.object({
 
 class Interrupted extends Error {}
 
+/** The commit measured, with "+dirty" when the work tree has changes: figures are per code version. */
+function commit(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'src', 'conversations', 'prisma') ? '+dirty' : ''}`;
+  } catch {
+    return '?';
+  }
+}
+
 const TARGET = { messageP99Ms: 20, messagesPerSecond: 1000, pipelineP99Ms: 1000, pipelineRate: 100 };
 
 async function main(): Promise<void> {
@@ -48,14 +59,14 @@ async function main(): Promise<void> {
   const rssStart = rssMb();
   const loadAverage1m = Number(os.loadavg()[0]!.toFixed(2));
 
-  const result = await withBenchApp(async ({ app, versions }) => {
+  const result = await withBenchApp(async ({ app, config, versions }) => {
     const rssReady = rssMb();
     const ctx: PhaseContext = { app, rng: new Rng(settings.BENCH_SEED), signal: controller.signal };
     /** Runs a phase, then stops the run (through withBenchApp's clean-up) if Ctrl-C came meanwhile. */
     const phase = async <T>(run: () => Promise<T>): Promise<T> => {
-      const result = await run();
+      const value = await run();
       if (controller.signal.aborted) throw new Interrupted('interrupted');
-      return result;
+      return value;
     };
 
     if (settings.BENCH_WARMUP_CITIZENS > 0) {
@@ -74,12 +85,22 @@ async function main(): Promise<void> {
     const throughput = await phase(() => throughputPhase(ctx, { seconds: settings.BENCH_SECONDS, concurrency: settings.BENCH_CONCURRENCY, codes: latency.codes }));
     progress(`throughput: ${throughput.perSecond} messages/s (${throughput.messages} in ${throughput.seconds} s)`);
 
-    const pipeline = await phase(() => pipelinePhase(ctx, { rate: settings.BENCH_PIPELINE_RATE, seconds: settings.BENCH_PIPELINE_SECONDS, prepareConcurrency: 32 }));
+    const redis = { url: config.REDIS_URL, prefix: config.REDIS_PREFIX };
+    const pipelineOptions = { rate: settings.BENCH_PIPELINE_RATE, seconds: settings.BENCH_PIPELINE_SECONDS, prepareConcurrency: 32, redis };
+    const pipeline = await phase(() => pipelinePhase(ctx, pipelineOptions));
     progress(`pipeline: p50 ${pipeline.p50Ms} ms, p99 ${pipeline.p99Ms} ms over ${pipeline.completed}/${pipeline.submissions}; ${pipeline.verified} verified`);
 
     const { codes: _codes, ...message } = latency;
+    // PostgreSQL and Redis take 40-70 points of machine CPU on top of node here; much more than that
+    // means another process was busy too, and the figures of that phase are not to be trusted.
+    const probes = { messageSerial: messageSerial.probe, message: message.probe, throughput: throughput.probe, pipeline: pipeline.probe };
+    const contended = Object.entries(probes)
+      .filter(([, probe]) => probe.machineCpuPercent - probe.nodeCpuPercent > 90)
+      .map(([name]) => name);
+    if (contended.length > 0) progress(`warning: the machine was busy with other work during ${contended.join(', ')}; rerun on a quiet machine`);
     return {
       bench: 'webchat',
+      commit: commit(),
       node: process.version,
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model.trim() ?? '?',
@@ -88,6 +109,7 @@ async function main(): Promise<void> {
       redis: versions.redis,
       seed: settings.BENCH_SEED,
       loadAverage1m,
+      contendedPhases: contended,
       message,
       messageSerial,
       throughput,
