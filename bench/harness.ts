@@ -6,14 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import pino from 'pino';
 import { createApp, projectRoot, type App } from '../src/app.js';
 import { toInbound, type WebchatPost } from '../src/channels/webchat/inbound.js';
 import { ConfigSchema, type Config } from '../src/config.js';
 import type { InboundOutcome } from '../src/services/handle-inbound.js';
-import { describeDatabase, ensureDatabase, migrateDatabase } from '../src/store/database.js';
+import { describeDatabase, dropDatabase, ensureDatabase, migrateDatabase } from '../src/store/database.js';
+import { deleteKeysWithPrefix } from '../src/store/redis.js';
 
 export const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -55,8 +54,8 @@ export async function withBenchApp<T>(run: (world: BenchWorld) => Promise<T>): P
     }
   } finally {
     await Promise.allSettled([
-      deleteKeys(config.REDIS_URL, config.REDIS_PREFIX).catch((error: unknown) => progress(`could not delete redis keys: ${String(error)}`)),
-      dropDatabase(target.maintenanceUrl, target.name).catch((error: unknown) => progress(`could not drop ${target.name}: ${String(error)}`)),
+      deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX).catch((error: unknown) => progress(`could not delete redis keys: ${String(error)}`)),
+      dropDatabase(target).catch((error: unknown) => progress(`could not drop ${target.name}: ${String(error)}`)),
     ]);
     progress('cleaned up');
   }
@@ -66,30 +65,6 @@ async function versions(app: App): Promise<BenchWorld['versions']> {
   const rows = await app.db.$queryRaw<{ server_version: string }[]>`SHOW server_version`;
   const info = await app.redis.info('server');
   return { postgres: rows[0]?.server_version ?? '?', redis: /redis_version:(\S+)/.exec(info)?.[1] ?? '?' };
-}
-
-async function dropDatabase(maintenanceUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: maintenanceUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** One web chat POST body through the inbound handler, as the HTTP route does; `ms` is handle() alone. */

@@ -84,7 +84,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const flows = await loadFlowSet(resolvePath(config.CONVERSATIONS_DIR));
   const calendar = await loadCalendar(resolvePath(config.CALENDAR_DIR));
   await prepareDatabase(config, log);
-  const pool = createPool(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, (error) => log.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool reconnects'));
   const db = createDb(pool);
   await seedIfEmpty(db, config, log);
 

@@ -86,3 +86,14 @@ export async function migrateDatabase(databaseUrl: string, projectRoot: string, 
   const applied = text.split('\n').filter((l) => /applied|No pending/i.test(l));
   log.info({ database: safeLocation(databaseUrl) }, applied.join(' ') || 'migrations up to date');
 }
+
+/** Drops a throwaway database (tests, the benchmark), closing its connections first. */
+export async function dropDatabase(target: DatabaseTarget): Promise<void> {
+  const client = new pg.Client({ connectionString: target.maintenanceUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${target.name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

@@ -7,9 +7,15 @@ export type Db = PrismaClient;
 export type Pool = pg.Pool;
 export { Prisma };
 
-/** One node-postgres pool per process, shared by Prisma and the hand-written hot-path queries. */
-export function createPool(databaseUrl: string, size = 10): Pool {
-  return new pg.Pool({ connectionString: databaseUrl, max: size, connectionTimeoutMillis: 5_000 });
+/**
+ * One node-postgres pool per process, shared by Prisma and the hand-written hot-path queries.
+ * An idle connection the server drops (a restart, a killed backend) emits 'error' on the pool:
+ * without a listener that would end the process, so it is reported and the pool reconnects.
+ */
+export function createPool(databaseUrl: string, onIdleError: (error: Error) => void, size = 10): Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: size, connectionTimeoutMillis: 5_000 });
+  pool.on('error', onIdleError);
+  return pool;
 }
 
 export function createDb(poolOrUrl: Pool | string): Db {

@@ -79,3 +79,18 @@ export class RedisRateLimiter implements RateLimiter {
     return [[null, count], [null, ttl]];
   }
 }
+
+/** Deletes every key under `prefix:` (a test run's or the benchmark's namespace), in batches. */
+export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,10 +1,10 @@
 /** A whole Aduan (HTTP, workers, stores) on the run's test database and a fresh Redis prefix. */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { createApp, type App, type Role } from '../../src/app.js';
 import { ConfigSchema, type Config } from '../../src/config.js';
+import { deleteKeysWithPrefix } from '../../src/store/redis.js';
 
 export interface TestApp extends App {
   prefix: string;
@@ -41,24 +41,12 @@ export async function startTestApp(options: { role?: Role; config?: Config; now?
     config,
     dispose: async () => {
       await app.close();
-      await deleteKeys(config.REDIS_URL, config.REDIS_PREFIX);
+      await deleteKeysWithPrefix(config.REDIS_URL, config.REDIS_PREFIX);
     },
   };
 }
 
-export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export { deleteKeysWithPrefix as deleteKeys } from '../../src/store/redis.js';
 
 /** Polls `check` until it returns a value (not a sleep-based assertion: bounded and fails loudly). */
 export async function eventually<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {

@@ -3,11 +3,10 @@
  * uses, dropped afterwards) and their own Redis key prefix.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import pino from 'pino';
 import type { TestProject } from 'vitest/node';
 import { projectRoot } from '../../src/app.js';
-import { describeDatabase, ensureDatabase, migrateDatabase } from '../../src/store/database.js';
+import { describeDatabase, dropDatabase, ensureDatabase, migrateDatabase } from '../../src/store/database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,11 +25,5 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
 
-  return async () => {
-    const target = describeDatabase(databaseUrl);
-    const client = new pg.Client({ connectionString: target.maintenanceUrl });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${target.name}" WITH (FORCE)`);
-    await client.end();
-  };
+  return () => dropDatabase(describeDatabase(databaseUrl));
 }
