@@ -2,7 +2,8 @@
 import { performance } from 'node:perf_hooks';
 import { QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QUEUE, type App } from '../src/app.js';
+import type { App } from '../src/app.js';
+import { QUEUE } from '../src/queue/queues.js';
 import { Citizen } from './citizen.js';
 import { drainQueues, post, progress } from './harness.js';
 import { walk, type PhaseContext } from './phases.js';

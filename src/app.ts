@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import type { InboundMessage } from './domain/index.js';
 import { loadFlowSet, type FlowSet } from './engine/index.js';
 import { buildServer } from './http/server.js';
-import { BullIntakeQueue, BullNotificationQueue, createQueues, QUEUE, type Queues } from './queue/queues.js';
+import { BullIntakeQueue, BullNotificationQueue, createQueues, type Queues } from './queue/queues.js';
 import { createFlowStarter, createInboundHandler, type InboundDeps, type InboundOutcome } from './services/handle-inbound.js';
 import { loadCalendar } from './store/calendar-files.js';
 import { buildCaseHandling, type CaseHandling } from './wiring/case-handling.js';
@@ -213,4 +213,3 @@ export async function createApp(options: AppOptions): Promise<App> {
   return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), cases, recover, close };
 }
 
-export { QUEUE };

@@ -68,15 +68,10 @@ export class RedisRateLimiter implements RateLimiter {
 
   async hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
     const fullKey = `${this.prefix}:rate:${key}`;
-    const [[, count], [, ttl]] = await this.multiHit(fullKey, windowMs);
-    return { allowed: count <= limit, retryAfterMs: count <= limit ? 0 : Math.max(ttl, 0) };
-  }
-
-  private async multiHit(key: string, windowMs: number): Promise<[[unknown, number], [unknown, number]]> {
-    const results = await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec();
+    const results = await this.redis.multi().incr(fullKey).pexpire(fullKey, windowMs, 'NX').pttl(fullKey).exec();
     const count = Number(results?.[0]?.[1] ?? 0);
     const ttl = Number(results?.[2]?.[1] ?? windowMs);
-    return [[null, count], [null, ttl]];
+    return { allowed: count <= limit, retryAfterMs: count <= limit ? 0 : Math.max(ttl, 0) };
   }
 }
 
