@@ -29,6 +29,9 @@ import { applySeed, isEmpty, readSeed } from './store/seed.js';
 import { PgSessionStore } from './store/sessions.js';
 import { buildTelegram, officerGroups, replyToComplaint, updateClaims, withOfficerGroups, type TelegramHooks, type TelegramWiring } from './wiring/telegram.js';
 import { startWorkers } from './workers/workers.js';
+import { requireAdmin } from './http/admin-guard.js';
+import type { AuthenticateAdmin } from './services/admin-principal.js';
+import { announceInGroups, attachWhatsApp, buildWhatsApp, type WhatsAppHooks, type WhatsAppWiring } from './wiring/whatsapp.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
 
@@ -43,6 +46,10 @@ export interface AppOptions {
   newCode?: (prefix: string) => string;
   /** Tests: a fake Bot API for the Telegram channel, and hand-fired album timers. */
   telegram?: TelegramHooks;
+  /** Tests: a fake WhatsApp socket and media download, hand-fired reconnect timers, alerts. */
+  whatsapp?: WhatsAppHooks;
+  /** Admin bearer tokens (the admin token store); without it admin-only routes answer 401. */
+  authenticateAdmin?: AuthenticateAdmin;
 }
 
 export interface App {
@@ -57,6 +64,8 @@ export interface App {
   webchat: WebchatChannel;
   /** Present when TELEGRAM_BOT_TOKEN is set. */
   telegram?: TelegramWiring;
+  /** Present when WHATSAPP_ENABLED. */
+  whatsapp?: WhatsAppWiring;
   cases: CaseHandling;
   /** Re-enqueue every pending submission now (start-up recovery). */
   recover: () => Promise<number>;
@@ -111,6 +120,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     // A refused token stops start-up here, before any worker runs; receiving roles also set the command menu.
     await telegram.runtime.init({ setCommands: role === 'all' || role === 'channels' });
   }
+  const whatsapp = buildWhatsApp({ config, log, db, redis, queueConnection, workerConnection, flows, media, now, hooks: options.whatsapp });
+  if (whatsapp) channels.register(whatsapp.runtime.channel);
 
   const complaints = new PgComplaintStore(db);
   const sessions = new PgSessionStore(db, pool);
@@ -122,6 +133,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const groups = telegram ? officerGroups(telegram, cases) : null;
   const caseHooks = groups ? withOfficerGroups(cases, groups, log) : cases;
   // A complaint forwarded later (teruskan, bukan wewenang to an agency) gets its topic too.
+  // With WhatsApp, new complaints are announced in the agency's registered WhatsApp group too.
+  const afterStore = whatsapp ? announceInGroups(whatsapp, { ...cases, afterStore: caseHooks.afterStore }, log).afterStore : caseHooks.afterStore;
   if (groups) cases.casework.onForwarded = (complaintId) => groups.openTopicFor(complaintId);
   const inboundDeps: InboundDeps = {
     flows,
@@ -152,7 +165,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       prefix,
       concurrency: config.WORKER_CONCURRENCY,
       log,
-      intake: { store: complaints, notifications: notificationQueue, afterStore: caseHooks.afterStore, now },
+      intake: { store: complaints, notifications: notificationQueue, afterStore, now },
       notify: { store: complaints, sender: channels, texts: flows.texts, startFlow, now },
       deadlines: cases.deadlines,
       recovery,
@@ -168,6 +181,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     await queues.maintenance.upsertJobScheduler('recover-pending', { every: config.RECOVERY_INTERVAL_SECONDS * 1000 }, { name: 'recover' });
   }
   if (telegram && role !== 'web') workers.push(telegram.runtime.startSender());
+  // The socket lives in one process (all | channels): it receives, and only it sends WhatsApp messages.
+  if (whatsapp && (role === 'all' || role === 'channels')) {
+    attachWhatsApp(whatsapp, { handle, cases, citizenCases: caseHooks.citizenCases, redis, flows, config });
+    await whatsapp.runtime.connect();
+    workers.push(whatsapp.runtime.startSender());
+  }
 
   let http: FastifyInstance | undefined;
   if (role === 'all' || role === 'web') {
@@ -179,6 +198,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         postgres: () => db.$queryRaw`SELECT 1`,
         redis: () => redis.ping(),
       },
+      ...(whatsapp && role === 'all' ? { details: { whatsapp: () => whatsapp.runtime.state() } } : {}),
       webchat: {
         handle,
         outbox: webchat,
@@ -195,6 +215,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (telegram && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET) {
       telegram.runtime.registerWebhook(http, { secret: config.TELEGRAM_WEBHOOK_SECRET, ...updateClaims(redis, prefix) });
     }
+    // The pairing QR exists where the socket lives; operators only.
+    if (whatsapp && role === 'all') whatsapp.runtime.registerAdminRoutes(http, requireAdmin(options.authenticateAdmin ?? (() => Promise.resolve(null)), ['OPERATOR']));
   }
   if (telegram && config.TELEGRAM_MODE === 'polling' && (role === 'all' || role === 'channels')) await telegram.runtime.startPolling();
 
@@ -203,6 +225,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cases.stop();
     if (http) await http.close();
     await telegram?.runtime.close();
+    await whatsapp?.runtime.close();
     await Promise.all(workers.map((w) => w.close()));
     await queues.close();
     await Promise.all([redis.quit(), workerConnection.quit(), queueConnection.quit()].map((p) => p.catch(() => undefined)));
@@ -210,6 +233,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     await pool.end().catch(() => undefined);
   };
 
-  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), cases, recover, close };
+  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), ...(whatsapp ? { whatsapp } : {}), cases, recover, close };
 }
 

@@ -62,7 +62,25 @@ export const ConfigSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, { error: '16-256 of A-Z a-z 0-9 _ -' }).optional(),
   /** Largest file a citizen may send through Telegram (capped at 20 MB unless TELEGRAM_API_ROOT is set). */
   TELEGRAM_MAX_FILE_BYTES: positiveInt.default(20 * 1024 * 1024),
+  /** Enables the WhatsApp channel (Baileys; an unofficial client: use a dedicated number). */
+  WHATSAPP_ENABLED: bool.default(false),
+  /** Encrypts the WhatsApp session at rest (AES-256-GCM): 32 bytes as 64 hex characters or base64 (openssl rand -hex 32). */
+  WHATSAPP_AUTH_KEY: z.string().refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || (/^[A-Za-z0-9+/_-]{43}=?$/.test(v) && Buffer.from(v, 'base64').length === 32), { error: '32 bytes as 64 hex characters or base64 (openssl rand -hex 32)' }).optional(),
+  /** Pair by code for this number (country code, digits) instead of scanning the QR. */
+  WHATSAPP_PAIRING_NUMBER: z.string().regex(/^\+?[0-9][0-9 -]{6,20}$/, { error: 'a phone number with country code, such as 6281234567890' }).optional(),
+  /** Smallest gap between two bot messages to one WhatsApp chat (ms). */
+  WHATSAPP_CHAT_GAP_MS: z.coerce.number().int().min(0).default(1000),
+  /** Bot messages per second across all WhatsApp chats. */
+  WHATSAPP_GLOBAL_PER_SECOND: positiveInt.default(2),
+  /** Messages one WhatsApp number may send per window before it gets a polite "wait" (once per window). */
+  WHATSAPP_FLOOD_LIMIT: positiveInt.default(20),
+  WHATSAPP_FLOOD_WINDOW_SECONDS: positiveInt.default(60),
+  /** Largest media a citizen may send through WhatsApp; checked from fileLength before downloading. */
+  WHATSAPP_MAX_FILE_BYTES: positiveInt.default(16 * 1024 * 1024),
 }).superRefine((config, ctx) => {
+  if (config.WHATSAPP_ENABLED && !config.WHATSAPP_AUTH_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['WHATSAPP_AUTH_KEY'], message: '32 bytes as 64 hex characters or base64 when WHATSAPP_ENABLED=true (openssl rand -hex 32)' });
+  }
   if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'a secret (16-256 of A-Z a-z 0-9 _ -) when TELEGRAM_MODE=webhook' });
   }
@@ -99,9 +117,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
  * hold a credential.
  */
 function redact(name: string, value: string): string {
-  if (!/URL|TOKEN|SECRET|PASSWORD/.test(name)) return value;
+  if (!/URL|TOKEN|SECRET|PASSWORD|AUTH_KEY/.test(name)) return value;
   // A token or secret is never echoed, even a malformed one.
-  if (/TOKEN|SECRET|PASSWORD/.test(name)) return '(hidden)';
+  if (/TOKEN|SECRET|PASSWORD|AUTH_KEY/.test(name)) return '(hidden)';
   const hidden = /@|password|secret|token/i.test(value) ? '(hidden)' : value;
   try {
     const url = new URL(value);

@@ -12,6 +12,8 @@ export interface HttpDeps {
   publicDir: string;
   /** Each check resolves when its dependency answers; readiness is red if one rejects. */
   readiness: Record<string, () => Promise<unknown>>;
+  /** Facts shown beside the checks in /readyz without deciding readiness (the WhatsApp connection state). */
+  details?: Record<string, () => unknown>;
   webchat: WebchatRouteDeps;
 }
 
@@ -36,7 +38,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       }),
     );
     const ready = results.every(([, state]) => state === 'ok');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+    const details = deps.details ? Object.fromEntries(Object.entries(deps.details).map(([name, read]) => [name, read()])) : undefined;
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results), ...(details ? { details } : {}) });
   });
   registerWebchatRoutes(app, deps.webchat);
   return app;

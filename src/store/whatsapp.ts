@@ -1,0 +1,107 @@
+/**
+ * What the WhatsApp channel keeps in PostgreSQL besides its session: one contact per person
+ * whichever JID form (phone number or LID) arrives, the messages the bot sent (for getMessage and
+ * quoted replies), sends refused because the person never wrote first, and officers' groups.
+ */
+import type { Db } from './prisma.js';
+
+export interface ContactSighting {
+  pnJid?: string | undefined;
+  lidJid?: string | undefined;
+  /** The JID the message came from: replies go there. */
+  replyJid: string;
+  /** chatId for a person seen the first time. */
+  newChatId: string;
+}
+
+export interface SentRecord {
+  messageId: string;
+  jid: string;
+  chatId: string;
+  /** The message proto as JSON (BufferJSON), for getMessage. */
+  content: string;
+  trackingCode: string | null;
+}
+
+export class PgWhatsAppRecords {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * The chatId of the person behind these JIDs: found by LID or phone number, the missing form
+   * stored when it first shows up, created on first contact. Safe when two messages race.
+   */
+  async resolveContact(seen: ContactSighting, at: Date): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.resolveOnce(seen, at);
+      } catch (error) {
+        if (attempt >= 2 || !isUniqueViolation(error)) throw error;
+      }
+    }
+  }
+
+  private async resolveOnce(seen: ContactSighting, at: Date): Promise<string> {
+    const byLid = seen.lidJid ? await this.db.whatsAppContact.findUnique({ where: { lidJid: seen.lidJid } }) : null;
+    const byPn = seen.pnJid ? await this.db.whatsAppContact.findUnique({ where: { pnJid: seen.pnJid } }) : null;
+    // Both known as different people (an old phone-number contact and a new LID one): the older one wins.
+    const found = byLid && byPn ? (byLid.firstInbound <= byPn.firstInbound ? byLid : byPn) : (byLid ?? byPn);
+    if (!found) {
+      const created = await this.db.whatsAppContact.create({
+        data: { chatId: seen.newChatId, pnJid: seen.pnJid ?? null, lidJid: seen.lidJid ?? null, replyJid: seen.replyJid, firstInbound: at, lastInbound: at },
+      });
+      return created.chatId;
+    }
+    const fill = {
+      ...(seen.pnJid && !found.pnJid && !byPn ? { pnJid: seen.pnJid } : {}),
+      ...(seen.lidJid && !found.lidJid && !byLid ? { lidJid: seen.lidJid } : {}),
+    };
+    await this.db.whatsAppContact.update({ where: { chatId: found.chatId }, data: { ...fill, replyJid: seen.replyJid, lastInbound: at } });
+    return found.chatId;
+  }
+
+  async findContact(chatId: string): Promise<{ chatId: string; pnJid: string | null; lidJid: string | null; replyJid: string } | null> {
+    return this.db.whatsAppContact.findUnique({ where: { chatId }, select: { chatId: true, pnJid: true, lidJid: true, replyJid: true } });
+  }
+
+  async saveSent(record: SentRecord): Promise<void> {
+    await this.db.whatsAppSentMessage.upsert({ where: { messageId: record.messageId }, create: record, update: {} });
+  }
+
+  async findSentContent(messageId: string): Promise<string | null> {
+    return (await this.db.whatsAppSentMessage.findUnique({ where: { messageId }, select: { content: true } }))?.content ?? null;
+  }
+
+  /** The complaint a message the bot sent to this chat was about. */
+  async findSentCode(chatId: string, messageId: string): Promise<string | null> {
+    const row = await this.db.whatsAppSentMessage.findUnique({ where: { messageId }, select: { chatId: true, trackingCode: true } });
+    return row && row.chatId === chatId ? row.trackingCode : null;
+  }
+
+  async recordRefused(chatId: string, reason: string): Promise<void> {
+    await this.db.whatsAppRefusedSend.create({ data: { chatId, reason: reason.slice(0, 500) } });
+  }
+
+  async countRefused(chatId: string): Promise<number> {
+    return this.db.whatsAppRefusedSend.count({ where: { chatId } });
+  }
+
+  /** Registers (or moves) the officers' group of an agency. */
+  async registerGroup(groupJid: string, agencyId: string, officerId: string): Promise<void> {
+    await this.db.$transaction([
+      this.db.whatsAppAgencyGroup.deleteMany({ where: { OR: [{ groupJid }, { agencyId }] } }),
+      this.db.whatsAppAgencyGroup.create({ data: { groupJid, agencyId, registeredBy: officerId } }),
+    ]);
+  }
+
+  async findGroupAgency(groupJid: string): Promise<string | null> {
+    return (await this.db.whatsAppAgencyGroup.findUnique({ where: { groupJid } }))?.agencyId ?? null;
+  }
+
+  async findAgencyGroups(agencyIds: string[]): Promise<{ groupJid: string; agencyId: string }[]> {
+    return this.db.whatsAppAgencyGroup.findMany({ where: { agencyId: { in: agencyIds } }, select: { groupJid: true, agencyId: true } });
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
+}
