@@ -14,6 +14,7 @@ import type { AdminGuard } from '../../http/admin-guard.js';
 import type { RateLimiter } from '../../services/ports.js';
 import type { InboundHandler } from '../channel.js';
 import { deserialise, type AuthStore } from './auth-state.js';
+import { RecentChoices } from './choices.js';
 import { timerScheduler, WhatsAppConnection, type Alert, type ConnectionState, type Scheduler, type SocketFactory, type WaSocket } from './connection.js';
 import { WaMessageSchema } from './messages.js';
 import { createWhatsAppQueue, startWhatsAppSender, WhatsAppChannel, type OutboxRecords } from './outbox.js';
@@ -76,7 +77,8 @@ function isWaMessage(raw: unknown): raw is WAMessage {
 export function createWhatsApp(options: WhatsAppOptions): WhatsAppRuntime {
   const { log, records } = options;
   const queue = createWhatsAppQueue(options.queueConnection, options.prefix);
-  const channel = new WhatsAppChannel(queue, records);
+  const choices = new RecentChoices(options.redis, options.prefix);
+  const channel = new WhatsAppChannel(queue, records, choices);
   let receiver: WhatsAppReceiver | null = null;
   let sender: Worker | null = null;
 
@@ -122,6 +124,7 @@ export function createWhatsApp(options: WhatsAppOptions): WhatsAppRuntime {
         pnForLid: async (lid) => (await socket()?.signalRepository?.lidMapping?.getPNForLID(lid)) ?? null,
         ...(extra.replyToComplaint ? { replyToComplaint: extra.replyToComplaint } : {}),
         isOfficer: extra.isOfficer,
+        choices,
         ...(extra.groups ? { groups: extra.groups } : {}),
         limiter: options.limiter,
         flood: { limit: options.limits.floodLimit, windowMs: options.limits.floodWindowMs },

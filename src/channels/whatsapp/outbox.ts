@@ -14,6 +14,7 @@ import { SendError } from '../../services/ports.js';
 import type { ChannelAdapter } from '../channel.js';
 import { serialise } from './auth-state.js';
 import { statusOf, type WaSocket } from './connection.js';
+import type { RecentChoices } from './choices.js';
 import { groupJidOf } from './jids.js';
 import { renderMessage } from './render.js';
 
@@ -50,7 +51,7 @@ export function jobIdOf(key: string): string {
 export class WhatsAppChannel implements ChannelAdapter {
   readonly channel = 'WHATSAPP' as const;
 
-  constructor(private readonly queue: Queue, private readonly records: OutboxRecords) {}
+  constructor(private readonly queue: Queue, private readonly records: OutboxRecords, private readonly choices?: RecentChoices) {}
 
   /** Queues the batch; SendError not retryable when the chat never wrote first, retryable when the queue is down. */
   async send(chatId: string, messages: readonly OutboundMessage[], key?: string): Promise<void> {
@@ -59,6 +60,8 @@ export class WhatsAppChannel implements ChannelAdapter {
       await this.records.recordRefused(chatId, 'the chat never wrote to the bot first');
       throw new SendError(`whatsapp chat ${chatId} never wrote first; the bot does not start conversations`, false);
     }
+    // Messages from a chat's own turn are sent before its next message is read: the choices are current.
+    await this.choices?.remember(chatId, messages).catch(() => undefined);
     try {
       await this.queue.add('send', { chatId, messages: [...messages] }, key ? { jobId: jobIdOf(key) } : {});
     } catch (error) {

@@ -5,7 +5,7 @@
  * thread, an officer's answer to the citizen), and hand everything else to the inbound handler.
  */
 import type { Logger } from 'pino';
-import type { InboundMessage, Language, MediaRef, OutboundMessage } from '../../domain/index.js';
+import type { InboundContent, InboundMessage, Language, MediaRef, OutboundMessage } from '../../domain/index.js';
 import type { Texts } from '../../engine/index.js';
 import { BusyError } from '../../services/handle-inbound.js';
 import { KeyedSerialiser } from '../../services/keyed-serialiser.js';
@@ -39,6 +39,8 @@ export interface ReceiverDeps {
   /** A citizen's text quoting the bot's message about a complaint; null to read it as ordinary text. */
   replyToComplaint?: (message: InboundMessage & { content: { kind: 'text' } }, code: string) => Promise<OutboundMessage[] | null>;
   isOfficer: (senderChatId: string) => Promise<boolean>;
+  /** A bare number answering the last numbered message becomes that choice. */
+  choices?: { resolve(chatId: string, content: InboundContent): Promise<InboundContent> };
   groups?: GroupDeps;
   limiter: RateLimiter;
   flood: { limit: number; windowMs: number };
@@ -146,7 +148,8 @@ export class WhatsAppReceiver {
     }
     const message: InboundMessage = { ...base, content: payload.content };
     if (payload.quotedId && payload.content.kind === 'text' && (await this.quoted({ ...message, content: payload.content }, payload.quotedId))) return;
-    await this.deliver(message);
+    const content = this.deps.choices ? await this.deps.choices.resolve(chatId, payload.content) : payload.content;
+    await this.deliver({ ...message, content });
   }
 
   /** A quoted reply to the bot's message about a complaint. True when handled here. */

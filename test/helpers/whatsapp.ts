@@ -1,0 +1,199 @@
+/**
+ * A fake WhatsApp at the socket edge: each socket is built on Baileys' own makeEventBuffer (a real
+ * BaileysEventEmitter), sendMessage records what the bot sends and answers like Baileys (a key
+ * with an id, the message proto), media downloads come from a map. Fixtures are real WAMessage
+ * shapes from test/fixtures/whatsapp/, with the sender's JIDs and message id replaced.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeEventBuffer } from '@whiskeysockets/baileys';
+import pino from 'pino';
+import { createApp, projectRoot } from '../../src/app.js';
+import type { Alert, SocketFactory, WaSocket } from '../../src/channels/whatsapp/index.js';
+import type { Config } from '../../src/config.js';
+import { deleteKeys, eventually, testConfig, type TestApp } from './app.js';
+
+export const TEST_AUTH_KEY = 'a'.repeat(64);
+const silent = pino({ level: 'silent' });
+
+export interface SentWa {
+  jid: string;
+  text: string;
+  id: string;
+}
+
+export class FakeWhatsApp {
+  readonly sockets: (WaSocket & { emit: (event: string, data: unknown) => void; ended: boolean })[] = [];
+  readonly sent: SentWa[] = [];
+  readonly lidToPn = new Map<string, string>();
+  readonly media = new Map<string, Buffer>();
+  pairingRequests: string[] = [];
+  private seq = 0;
+  /** The next send fails with this Boom-like status. */
+  failNext: number | null = null;
+
+  readonly createSocket: SocketFactory = () => {
+    const ev = makeEventBuffer(silent);
+    const sock = {
+      ev,
+      ended: false,
+      emit: (event: string, data: unknown) => void ev.emit(event as 'connection.update', data as never),
+      sendMessage: async (jid: string, content: { text?: string }) => {
+        if (this.failNext !== null) {
+          const status = this.failNext;
+          this.failNext = null;
+          throw Object.assign(new Error(`fake failure ${status}`), { output: { statusCode: status } });
+        }
+        const id = `BAE5${(this.seq++).toString(16).toUpperCase().padStart(12, '0')}`;
+        this.sent.push({ jid, text: content.text ?? '', id });
+        return { key: { remoteJid: jid, fromMe: true, id }, message: { extendedTextMessage: { text: content.text ?? '' } }, messageTimestamp: 1795000000 };
+      },
+      requestPairingCode: async (phone: string) => {
+        this.pairingRequests.push(phone);
+        return 'ABCD1234';
+      },
+      end: async () => {
+        sock.ended = true;
+      },
+      updateMediaMessage: async (m: unknown) => m,
+      signalRepository: { lidMapping: { getPNForLID: async (lid: string) => this.lidToPn.get(lid) ?? null } },
+    };
+    this.sockets.push(sock as never);
+    return sock as unknown as WaSocket;
+  };
+
+  readonly download = async (raw: unknown): Promise<Buffer> => {
+    const id = (raw as { key: { id: string } }).key.id;
+    const data = this.media.get(id);
+    if (!data) throw new Error(`no media for ${id}`);
+    return data;
+  };
+
+  current() {
+    const sock = this.sockets.at(-1);
+    if (!sock) throw new Error('no socket yet');
+    return sock;
+  }
+  open() {
+    this.current().emit('connection.update', { connection: 'open' });
+  }
+  close(statusCode: number) {
+    this.current().emit('connection.update', { connection: 'close', lastDisconnect: { error: Object.assign(new Error('closed'), { output: { statusCode } }), date: new Date() } });
+  }
+  deliver(message: unknown, type = 'notify') {
+    this.current().emit('messages.upsert', { type, messages: [message] });
+  }
+  /** Texts the bot sent to a JID. */
+  to(jid: string): SentWa[] {
+    return this.sent.filter((s) => s.jid === jid);
+  }
+}
+
+let idSeq = 0;
+export const newMessageId = () => `3EB0${Date.now().toString(16).toUpperCase()}${(idSeq++).toString(16).toUpperCase()}`;
+
+/** A person with a phone number and a LID, both random. */
+export function newPerson() {
+  const pnUser = `628${Math.floor(1e9 + Math.random() * 8e9)}`;
+  const lidUser = `1${randomBytes(6).readUIntBE(0, 6).toString().padStart(14, '0')}`;
+  return { pn: `${pnUser}@s.whatsapp.net`, lid: `${lidUser}@lid`, pnUser, lidUser };
+}
+
+/** A fixture with the person's JIDs, a fresh message id, and extra replacements. */
+export function waFixture(name: string, person: { pn: string; lid: string }, replace: Record<string, string> = {}): Record<string, unknown> & { key: { id: string } } {
+  let raw = readFileSync(join(projectRoot, 'test', 'fixtures', 'whatsapp', `${name}.json`), 'utf8')
+    .replaceAll('6281100000001@s.whatsapp.net', person.pn)
+    .replaceAll('150000000000001@lid', person.lid)
+    .replaceAll('3EB0MSGID', newMessageId());
+  for (const [from, to] of Object.entries(replace)) raw = raw.replaceAll(from, to);
+  return JSON.parse(raw);
+}
+
+export interface WhatsAppTestApp extends TestApp {
+  fake: FakeWhatsApp;
+  alerts: Alert[];
+  timers: { run: () => void; ms: number }[];
+  settle: () => Promise<void>;
+}
+
+export async function startWhatsAppApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeWhatsApp; now?: () => Date; open?: boolean } = {}): Promise<WhatsAppTestApp> {
+  const config = testConfig({ WHATSAPP_ENABLED: 'true', WHATSAPP_AUTH_KEY: TEST_AUTH_KEY, WHATSAPP_CHAT_GAP_MS: '0', WHATSAPP_GLOBAL_PER_SECOND: '1000', ...overrides });
+  const fake = options.fake ?? new FakeWhatsApp();
+  const alerts: Alert[] = [];
+  const timers: { run: () => void; ms: number }[] = [];
+  const app = await createApp({
+    config,
+    role: 'all',
+    log: pino({ level: config.LOG_LEVEL }),
+    whatsapp: {
+      createSocket: fake.createSocket,
+      download: fake.download,
+      onAlert: (alert) => alerts.push(alert),
+      scheduler: (run, ms) => {
+        const entry = { run, ms };
+        timers.push(entry);
+        return { cancel: () => void timers.splice(timers.indexOf(entry), 1) };
+      },
+    },
+    ...(options.now ? { now: options.now } : {}),
+  });
+  if (options.open !== false) fake.open();
+  const queue = app.whatsapp!.runtime.queue;
+  const settle = async () => {
+    await app.whatsapp!.runtime.idle();
+    await eventually(async () => {
+      const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
+      return Object.values(counts).every((n) => n === 0);
+    }, 'the whatsapp outbox to drain');
+  };
+  return {
+    ...app,
+    prefix: config.REDIS_PREFIX,
+    config,
+    fake,
+    alerts,
+    timers,
+    settle,
+    dispose: async () => {
+      await app.close();
+      await deleteKeys(config.REDIS_URL, config.REDIS_PREFIX);
+    },
+  };
+}
+
+/** One person in a private chat: each action delivers a message, waits for the outbox, returns the new bot texts. */
+export class WhatsAppPerson {
+  private seen = 0;
+  readonly jids = newPerson();
+  /** Which JID their messages come from: the LID with the phone number as Alt (v7 default), or one form only. */
+  form: 'lid+pn' | 'pn' | 'lid' = 'lid+pn';
+  constructor(readonly app: WhatsAppTestApp) {}
+
+  get replyJid() {
+    return this.form === 'pn' ? this.jids.pn : this.jids.lid;
+  }
+  fixture(name: string, replace: Record<string, string> = {}) {
+    const message = waFixture(name, this.jids, replace) as { key: Record<string, unknown> };
+    if (this.form === 'pn') message.key = { ...message.key, remoteJid: this.jids.pn, remoteJidAlt: null };
+    if (this.form === 'lid') message.key = { ...message.key, remoteJidAlt: null };
+    return message;
+  }
+  async feed(message: unknown): Promise<SentWa[]> {
+    this.app.fake.deliver(message);
+    return this.news();
+  }
+  async news(): Promise<SentWa[]> {
+    await this.app.settle();
+    const all = this.app.fake.sent.filter((s) => s.jid === this.jids.lid || s.jid === this.jids.pn);
+    const fresh = all.slice(this.seen);
+    this.seen = all.length;
+    return fresh;
+  }
+  say(text: string) {
+    return this.feed(this.fixture('text-lid', { '"Halo"': JSON.stringify(text) }));
+  }
+  quote(text: string, quotedId: string) {
+    return this.feed(this.fixture('extended-quoted', { '"Halo"': JSON.stringify(text), QUOTEDID: quotedId }));
+  }
+}
