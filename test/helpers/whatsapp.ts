@@ -12,6 +12,7 @@ import pino from 'pino';
 import { createApp, projectRoot } from '../../src/app.js';
 import type { Alert, SocketFactory, WaSocket } from '../../src/channels/whatsapp/index.js';
 import type { Config } from '../../src/config.js';
+import type { AuthenticateAdmin } from '../../src/services/admin-principal.js';
 import { deleteKeys, eventually, testConfig, type TestApp } from './app.js';
 
 export const TEST_AUTH_KEY = 'a'.repeat(64);
@@ -117,7 +118,7 @@ export interface WhatsAppTestApp extends TestApp {
   settle: () => Promise<void>;
 }
 
-export async function startWhatsAppApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeWhatsApp; now?: () => Date; open?: boolean } = {}): Promise<WhatsAppTestApp> {
+export async function startWhatsAppApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeWhatsApp; now?: () => Date; open?: boolean; authenticateAdmin?: AuthenticateAdmin } = {}): Promise<WhatsAppTestApp> {
   const config = testConfig({ WHATSAPP_ENABLED: 'true', WHATSAPP_AUTH_KEY: TEST_AUTH_KEY, WHATSAPP_CHAT_GAP_MS: '0', WHATSAPP_GLOBAL_PER_SECOND: '1000', ...overrides });
   const fake = options.fake ?? new FakeWhatsApp();
   const alerts: Alert[] = [];
@@ -137,6 +138,7 @@ export async function startWhatsAppApp(overrides: Partial<Record<keyof Config, s
       },
     },
     ...(options.now ? { now: options.now } : {}),
+    ...(options.authenticateAdmin ? { authenticateAdmin: options.authenticateAdmin } : {}),
   });
   if (options.open !== false) fake.open();
   const queue = app.whatsapp!.runtime.queue;
