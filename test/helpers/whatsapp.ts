@@ -31,6 +31,8 @@ export class FakeWhatsApp {
   readonly media = new Map<string, Buffer>();
   pairingRequests: string[] = [];
   private seq = 0;
+  /** Message ids are unique across test apps sharing the database, as WhatsApp's are. */
+  private readonly idPrefix = randomBytes(4).toString('hex').toUpperCase();
   /** The next send fails with this Boom-like status. */
   failNext: number | null = null;
 
@@ -46,7 +48,7 @@ export class FakeWhatsApp {
           this.failNext = null;
           throw Object.assign(new Error(`fake failure ${status}`), { output: { statusCode: status } });
         }
-        const id = `BAE5${(this.seq++).toString(16).toUpperCase().padStart(12, '0')}`;
+        const id = `BAE5${this.idPrefix}${(this.seq++).toString(16).toUpperCase().padStart(6, '0')}`;
         this.sent.push({ jid, text: content.text ?? '', id });
         return { key: { remoteJid: jid, fromMe: true, id }, message: { extendedTextMessage: { text: content.text ?? '' } }, messageTimestamp: 1795000000 };
       },
@@ -195,7 +197,9 @@ export class WhatsAppPerson {
   say(text: string) {
     return this.feed(this.fixture('text-lid', { '"Halo"': JSON.stringify(text) }));
   }
-  quote(text: string, quotedId: string) {
+  /** Quotes a bot message (once its send is recorded: a person cannot quote what is still being sent). */
+  async quote(text: string, quotedId: string) {
+    await eventually(() => this.app.db.whatsAppSentMessage.findUnique({ where: { messageId: quotedId } }), `the record of sent message ${quotedId}`);
     return this.feed(this.fixture('extended-quoted', { '"Halo"': JSON.stringify(text), QUOTEDID: quotedId }));
   }
 }
