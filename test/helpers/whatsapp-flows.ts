@@ -17,14 +17,14 @@ export async function fileByNumbers(person: WhatsAppPerson): Promise<{ code: str
     seen.push(...messages);
     return messages;
   };
-  let m = await track(person.say('menu'));
+  let m: SentWa[] = await track(person.say('menu'));
   m = await track(person.say(numberOf(m, 'Buat laporan')));
-  m = await track(person.say(numberOf(m, 'Pengaduan')));
+  await track(person.say(numberOf(m, 'Pengaduan')));
   // A label instead of the number, slightly misspelt.
   m = await track(person.say('pekerjaan umum dan penataan ruamg'));
   await track(person.say(numberOf(m, 'Jalan Rusak')));
   m = await track(person.say('Jalan di depan Pasar Dinoyo berlubang besar sejak dua minggu, sudah ada pengendara jatuh.'));
-  m = await track(person.say(numberOf(m, "judul")));
+  await track(person.say(numberOf(m, 'judul')));
   await track(person.say('kemarin'));
   await track(person.feed(person.fixture('location')));
   m = await track(person.say('lewati'));

@@ -43,6 +43,7 @@ export class FakeWhatsApp {
       ended: false,
       emit: (event: string, data: unknown) => void ev.emit(event as 'connection.update', data as never),
       sendMessage: async (jid: string, content: { text?: string }) => {
+        await Promise.resolve();
         if (this.failNext !== null) {
           const status = this.failNext;
           this.failNext = null;
@@ -52,25 +53,25 @@ export class FakeWhatsApp {
         this.sent.push({ jid, text: content.text ?? '', id });
         return { key: { remoteJid: jid, fromMe: true, id }, message: { extendedTextMessage: { text: content.text ?? '' } }, messageTimestamp: 1795000000 };
       },
-      requestPairingCode: async (phone: string) => {
+      requestPairingCode: (phone: string) => {
         this.pairingRequests.push(phone);
-        return 'ABCD1234';
+        return Promise.resolve('ABCD1234');
       },
-      end: async () => {
+      end: () => {
         sock.ended = true;
+        return Promise.resolve();
       },
-      updateMediaMessage: async (m: unknown) => m,
-      signalRepository: { lidMapping: { getPNForLID: async (lid: string) => this.lidToPn.get(lid) ?? null } },
+      updateMediaMessage: (m: unknown) => Promise.resolve(m),
+      signalRepository: { lidMapping: { getPNForLID: (lid: string) => Promise.resolve(this.lidToPn.get(lid) ?? null) } },
     };
     this.sockets.push(sock as never);
     return sock as unknown as WaSocket;
   };
 
-  readonly download = async (raw: unknown): Promise<Buffer> => {
+  readonly download = (raw: unknown): Promise<Buffer> => {
     const id = (raw as { key: { id: string } }).key.id;
     const data = this.media.get(id);
-    if (!data) throw new Error(`no media for ${id}`);
-    return data;
+    return data ? Promise.resolve(data) : Promise.reject(new Error(`no media for ${id}`));
   };
 
   current() {
@@ -110,7 +111,7 @@ export function waFixture(name: string, person: { pn: string; lid: string }, rep
     .replaceAll('150000000000001@lid', person.lid)
     .replaceAll('3EB0MSGID', newMessageId());
   for (const [from, to] of Object.entries(replace)) raw = raw.replaceAll(from, to);
-  return JSON.parse(raw);
+  return JSON.parse(raw) as Record<string, unknown> & { key: { id: string } };
 }
 
 export interface WhatsAppTestApp extends TestApp {

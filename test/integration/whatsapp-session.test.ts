@@ -5,7 +5,7 @@ import { loadAuthState } from '../../src/channels/whatsapp/auth-state.js';
 import { createDb, createPool, type Db, type Pool } from '../../src/store/prisma.js';
 import { PgWhatsAppAuthStore, WhatsAppAuthKeyError } from '../../src/store/whatsapp-auth.js';
 import { testConfig } from '../helpers/app.js';
-import { FakeWhatsApp, startWhatsAppApp, TEST_AUTH_KEY, WhatsAppPerson } from '../helpers/whatsapp.js';
+import { FakeWhatsApp, startWhatsAppApp, TEST_AUTH_KEY } from '../helpers/whatsapp.js';
 
 const log = pino({ level: 'silent' });
 
@@ -89,7 +89,7 @@ describe('WhatsApp session: auth state in PostgreSQL, encrypted', () => {
 describe('WhatsApp connection in the app', () => {
   it('pairs (QR at the admin endpoint, pairing code), restarts after 515, clears the session on 401, stops on 440; /readyz shows the state', async () => {
     const fake = new FakeWhatsApp();
-    const app = await startWhatsAppApp({ WHATSAPP_PAIRING_NUMBER: '+62 811-0000-9999' }, { fake, open: false, authenticateAdmin: async (h) => (h === 'Bearer op' ? { userId: 'u1', name: 'Op', role: 'OPERATOR', agencyId: null, officerId: null } : h === 'Bearer admin' ? { userId: 'u2', name: 'A', role: 'ADMIN_INSTANSI', agencyId: 'x', officerId: null } : null) });
+    const app = await startWhatsAppApp({ WHATSAPP_PAIRING_NUMBER: '+62 811-0000-9999' }, { fake, open: false, authenticateAdmin: (h) => Promise.resolve(h === 'Bearer op' ? { userId: 'u1', name: 'Op', role: 'OPERATOR', agencyId: null, officerId: null } : h === 'Bearer admin' ? { userId: 'u2', name: 'A', role: 'ADMIN_INSTANSI', agencyId: 'x', officerId: null } : null) });
     try {
       fake.current().emit('connection.update', { qr: '2@fakeQrRef,fakeNoise,fakeIdentity,fakeAdv' });
       await new Promise((r) => setImmediate(r));
@@ -121,7 +121,7 @@ describe('WhatsApp connection in the app', () => {
 
       await app.whatsapp!.authStore.writeCreds('{"x":1}');
       fake.close(401);
-      await eventually(async () => app.alerts.some((a) => a.kind === 'logged-out'));
+      await eventually(() => Promise.resolve(app.alerts.some((a) => a.kind === 'logged-out')));
       expect(await app.whatsapp!.authStore.countKeys()).toBeLessThanOrEqual(1);
       expect(fake.sockets.length).toBe(4);
 
