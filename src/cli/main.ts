@@ -9,6 +9,7 @@
  *                                create an officer; prints the one-time link code ("daftar <code>")
  *   officer code <id>            a new link code for an officer
  *   officer deactivate <id> | officer activate <id> | officer list
+ *   whatsapp status | whatsapp logout   the stored WhatsApp session; logout deletes it (pair again)
  */
 import { isAbsolute, join } from 'node:path';
 import type { Queue } from 'bullmq';
@@ -25,8 +26,9 @@ import { PgOfficerStore } from '../store/officers.js';
 import { createOfficerWithCode, issueLinkCode } from '../services/onboarding.js';
 import { OFFICER_ROLES } from '../domain/index.js';
 import pino from 'pino';
+import { clearWhatsAppSession, describeWhatsAppSession } from '../store/whatsapp-auth.js';
 
-const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list';
+const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout';
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
 
 function fail(message: string): never {
@@ -107,6 +109,17 @@ async function main(args: string[]): Promise<void> {
       const db = createDb(config.DATABASE_URL);
       try {
         console.log(await officerCommand(db, config, sub, rest));
+      } finally {
+        await db.$disconnect();
+      }
+      return;
+    }
+    case 'whatsapp': {
+      if (sub !== 'status' && sub !== 'logout') fail(USAGE);
+      const db = createDb(config.DATABASE_URL);
+      try {
+        if (sub === 'logout') console.log(`deleted ${await clearWhatsAppSession(db)} session rows; restart the channel process and pair again`);
+        else console.log(JSON.stringify(await describeWhatsAppSession(db)));
       } finally {
         await db.$disconnect();
       }

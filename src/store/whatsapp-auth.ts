@@ -103,3 +103,15 @@ export function parseAuthKey(text: string): Buffer | null {
   }
   return null;
 }
+
+/** `cli whatsapp logout`: deletes the stored session without needing its key (the next start pairs again). */
+export async function clearWhatsAppSession(db: Db, account = 'default'): Promise<number> {
+  return (await db.whatsAppAuthKey.deleteMany({ where: { account } })).count;
+}
+
+/** `cli whatsapp status`: whether a session is stored, and how many keys it has. */
+export async function describeWhatsAppSession(db: Db, account = 'default'): Promise<{ paired: boolean; rows: number }> {
+  const rows = await db.whatsAppAuthKey.count({ where: { account } });
+  const creds = await db.whatsAppAuthKey.count({ where: { account, type: CREDS_TYPE } });
+  return { paired: creds > 0, rows };
+}
