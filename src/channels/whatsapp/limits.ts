@@ -10,7 +10,3 @@ export const RECONNECT_MAX_MS = 5 * 60_000;
 export const RECONNECT_JITTER = 0.2;
 /** After this many failed reconnects in a row the channel stops and alerts instead of looping. */
 export const MAX_RECONNECT_ATTEMPTS = 12;
-/** Sent messages kept for getMessage retries and quoted replies (days). */
-export const SENT_KEEP_DAYS = 30;
-/** Human-like pause range between two parts of one batch (ms), on top of the rate limits. */
-export const PART_JITTER_MS = 400;
