@@ -29,6 +29,8 @@ import { applySeed, isEmpty, readSeed } from './store/seed.js';
 import { PgSessionStore } from './store/sessions.js';
 import { buildTelegram, officerGroups, replyToComplaint, updateClaims, withOfficerGroups, type TelegramHooks, type TelegramWiring } from './wiring/telegram.js';
 import { startWorkers } from './workers/workers.js';
+import { buildAdmin } from './wiring/admin.js';
+import type { AuthenticateAdmin } from './services/admin-principal.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
 
@@ -58,6 +60,10 @@ export interface App {
   /** Present when TELEGRAM_BOT_TOKEN is set. */
   telegram?: TelegramWiring;
   cases: CaseHandling;
+  /** Resolves admin bearer tokens: build admin-only routes' guards with requireAdmin(app.authenticateAdmin, roles). */
+  authenticateAdmin: AuthenticateAdmin;
+  /** Re-reads run-time holiday changes into the running calendar. */
+  reloadCalendar: () => Promise<void>;
   /** Re-enqueue every pending submission now (start-up recovery). */
   recover: () => Promise<number>;
   /** Stop taking work, finish what is in flight, close connections. */
@@ -118,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const intakeQueue = new BullIntakeQueue(queues.intake);
   const notificationQueue = new BullNotificationQueue(queues.notify);
   const cases = await buildCaseHandling({ db, queues, sender: channels, config, log, calendar, now });
+  const admin = await buildAdmin({ db, config, log, fileCalendar: calendar, deadlines: cases.deadlines, now });
   // With Telegram, officers' forum groups get a topic per complaint and the citizen's replies.
   const groups = telegram ? officerGroups(telegram, cases) : null;
   const caseHooks = groups ? withOfficerGroups(cases, groups, log) : cases;
@@ -192,6 +199,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         now,
       },
     });
+    await admin.register(http, [queues.intake, queues.notify, queues.deadlines, queues.maintenance]);
     if (telegram && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET) {
       telegram.runtime.registerWebhook(http, { secret: config.TELEGRAM_WEBHOOK_SECRET, ...updateClaims(redis, prefix) });
     }
@@ -201,6 +209,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const close = async () => {
     clearInterval(catalogTimer);
     cases.stop();
+    admin.stop();
     if (http) await http.close();
     await telegram?.runtime.close();
     await Promise.all(workers.map((w) => w.close()));
@@ -210,6 +219,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     await pool.end().catch(() => undefined);
   };
 
-  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), cases, recover, close };
+  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), cases, authenticateAdmin: admin.authenticate, reloadCalendar: admin.reloadCalendar, recover, close };
 }
 
