@@ -15,6 +15,7 @@ export async function adminToken(app: TestApp, role: AdminRole, agencyCode?: str
 
 export interface Answer {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read API answers as loose JSON
   json: any;
   body: string;
   headers: Record<string, unknown>;
@@ -27,7 +28,7 @@ export async function call(app: TestApp, method: 'GET' | 'POST' | 'PUT' | 'PATCH
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
     ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(response.body);
   } catch {

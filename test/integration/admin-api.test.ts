@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- API answers are read as loose JSON */
 /** Admin API: tokens and roles, reference data within scope, audit rows, holidays in the running calendar, OpenAPI. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, auditRows, call } from '../helpers/admin.js';
