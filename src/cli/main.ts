@@ -9,6 +9,7 @@
  *                                create an officer; prints the one-time link code ("daftar <code>")
  *   officer code <id>            a new link code for an officer
  *   officer deactivate <id> | officer activate <id> | officer list
+ *   admin … | import … | holiday … | audit …   admin users and tokens, CSV imports, holiday changes (src/cli/admin.ts)
  */
 import { isAbsolute, join } from 'node:path';
 import type { Queue } from 'bullmq';
@@ -25,8 +26,9 @@ import { PgOfficerStore } from '../store/officers.js';
 import { createOfficerWithCode, issueLinkCode } from '../services/onboarding.js';
 import { OFFICER_ROLES } from '../domain/index.js';
 import pino from 'pino';
+import { ADMIN_USAGE, CliError, runAdminCommand } from './admin.js';
 
-const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list';
+const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list\n  ' + ADMIN_USAGE;
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
 
 function fail(message: string): never {
@@ -107,6 +109,22 @@ async function main(args: string[]): Promise<void> {
       const db = createDb(config.DATABASE_URL);
       try {
         console.log(await officerCommand(db, config, sub, rest));
+      } finally {
+        await db.$disconnect();
+      }
+      return;
+    }
+    case 'admin':
+    case 'import':
+    case 'holiday':
+    case 'audit': {
+      await prepareDatabase(config, log);
+      const db = createDb(config.DATABASE_URL);
+      try {
+        console.log(await runAdminCommand(db, command, sub, rest));
+      } catch (error) {
+        if (error instanceof CliError) fail(error.message);
+        throw error;
       } finally {
         await db.$disconnect();
       }
