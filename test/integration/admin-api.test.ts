@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- API answers are read as loose JSON */
 /** Admin API: tokens and roles, reference data within scope, audit rows, holidays in the running calendar, OpenAPI. */
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, auditRows, call } from '../helpers/admin.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -164,5 +165,17 @@ describe('audit log and OpenAPI', () => {
     const query = doc.json.paths['/api/admin/complaints'].get.parameters.find((p: { name: string }) => p.name === 'pageSize');
     expect(query.schema.maximum).toBe(100);
     expect(Object.keys(doc.json.paths).some((p) => p.includes('queues'))).toBe(false);
+    // Every schema in the document is valid JSON Schema, and the body schema accepts and refuses what the API does.
+    const ajv = new Ajv({ strict: false, validateFormats: false, logger: false });
+    for (const [path, methods] of Object.entries<Record<string, { parameters?: { name: string; schema: object }[]; requestBody?: { content: Record<string, { schema: object }> } }>>(doc.json.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        for (const parameter of operation.parameters ?? []) expect(() => ajv.compile(parameter.schema), `${method} ${path} ${parameter.name}`).not.toThrow();
+        const schema = operation.requestBody?.content['application/json']?.schema;
+        if (schema) expect(() => ajv.compile(schema), `${method} ${path}`).not.toThrow();
+      }
+    }
+    const validate = ajv.compile(body);
+    expect(validate({ code: 'dinas-baru', name: 'Dinas Baru', kind: 'DEPARTMENT', regionCode: '35.73' })).toBe(true);
+    expect(validate({ code: 'dinas-baru', name: 'Dinas Baru', kind: 'DEPARTMENT', regionCode: '35.73', extra: 1 })).toBe(false);
   });
 });
