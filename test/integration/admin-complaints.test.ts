@@ -67,9 +67,14 @@ describe('complaint search', () => {
     expect(ours((await list(operator, `?agencyId=${dinkesId}`)).items)).toEqual([codes.plain, codes.sqli].sort());
     expect(ours((await list(operator, '?from=2026-10-01&to=2026-10-01')).items)).toEqual([codes.plain]);
     expect(ours((await list(operator, `?q=${encodeURIComponent(codes.other!.toLowerCase())}`)).items)).toEqual([codes.other]);
-    const page = await list(operator, '?pageSize=2&page=1');
-    expect(page.items).toHaveLength(2);
-    expect(page).toMatchObject({ page: 1, pageSize: 2, total: 5, pages: 3 });
+    const filter = `?q=${encodeURIComponent('ADU-')}&from=2026-10-01&to=2026-11-02&regionCode=35.73.05&channel=WEBCHAT`;
+    const all = await list(operator, `${filter}&pageSize=100`);
+    const first = await list(operator, `${filter}&pageSize=2&page=1`);
+    const second = await list(operator, `${filter}&pageSize=2&page=2`);
+    expect(first.items).toHaveLength(2);
+    expect(first).toMatchObject({ page: 1, pageSize: 2, total: all.total, pages: Math.ceil(all.total / 2) });
+    expect([...first.items, ...second.items].map((i: { id: string }) => i.id)).toEqual(all.items.slice(0, 4).map((i: { id: string }) => i.id));
+    expect(ours(all.items)).toHaveLength(5);
   });
 
   it('searches SQL-looking text and LIKE wildcards literally', async () => {
