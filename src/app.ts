@@ -32,6 +32,7 @@ import { startWorkers } from './workers/workers.js';
 import { requireAdmin } from './http/admin-guard.js';
 import type { AuthenticateAdmin } from './services/admin-principal.js';
 import { announceInGroups, attachWhatsApp, buildWhatsApp, type WhatsAppHooks, type WhatsAppWiring } from './wiring/whatsapp.js';
+import { buildAdmin } from './wiring/admin.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
 
@@ -48,7 +49,7 @@ export interface AppOptions {
   telegram?: TelegramHooks;
   /** Tests: a fake WhatsApp socket and media download, hand-fired reconnect timers, alerts. */
   whatsapp?: WhatsAppHooks;
-  /** Admin bearer tokens (the admin token store); without it admin-only routes answer 401. */
+  /** Tests: resolve admin tokens with this instead of the admin token store. */
   authenticateAdmin?: AuthenticateAdmin;
 }
 
@@ -67,6 +68,10 @@ export interface App {
   /** Present when WHATSAPP_ENABLED. */
   whatsapp?: WhatsAppWiring;
   cases: CaseHandling;
+  /** Resolves admin bearer tokens: build admin-only routes' guards with requireAdmin(app.authenticateAdmin, roles). */
+  authenticateAdmin: AuthenticateAdmin;
+  /** Re-reads run-time holiday changes into the running calendar. */
+  reloadCalendar: () => Promise<void>;
   /** Re-enqueue every pending submission now (start-up recovery). */
   recover: () => Promise<number>;
   /** Stop taking work, finish what is in flight, close connections. */
@@ -129,6 +134,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const intakeQueue = new BullIntakeQueue(queues.intake);
   const notificationQueue = new BullNotificationQueue(queues.notify);
   const cases = await buildCaseHandling({ db, queues, sender: channels, config, log, calendar, now });
+  const admin = await buildAdmin({ db, config, log, fileCalendar: calendar, deadlines: cases.deadlines, now });
   // With Telegram, officers' forum groups get a topic per complaint and the citizen's replies.
   const groups = telegram ? officerGroups(telegram, cases) : null;
   const caseHooks = groups ? withOfficerGroups(cases, groups, log) : cases;
@@ -212,17 +218,19 @@ export async function createApp(options: AppOptions): Promise<App> {
         now,
       },
     });
+    await admin.register(http, [queues.intake, queues.notify, queues.deadlines, queues.maintenance]);
     if (telegram && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET) {
       telegram.runtime.registerWebhook(http, { secret: config.TELEGRAM_WEBHOOK_SECRET, ...updateClaims(redis, prefix) });
     }
     // The pairing QR exists where the socket lives; operators only.
-    if (whatsapp && role === 'all') whatsapp.runtime.registerAdminRoutes(http, requireAdmin(options.authenticateAdmin ?? (() => Promise.resolve(null)), ['OPERATOR']));
+    if (whatsapp && role === 'all') whatsapp.runtime.registerAdminRoutes(http, requireAdmin(options.authenticateAdmin ?? admin.authenticate, ['OPERATOR']));
   }
   if (telegram && config.TELEGRAM_MODE === 'polling' && (role === 'all' || role === 'channels')) await telegram.runtime.startPolling();
 
   const close = async () => {
     clearInterval(catalogTimer);
     cases.stop();
+    admin.stop();
     if (http) await http.close();
     await telegram?.runtime.close();
     await whatsapp?.runtime.close();
@@ -233,6 +241,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     await pool.end().catch(() => undefined);
   };
 
-  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), ...(whatsapp ? { whatsapp } : {}), cases, recover, close };
+  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), ...(whatsapp ? { whatsapp } : {}), cases, authenticateAdmin: admin.authenticate, reloadCalendar: admin.reloadCalendar, recover, close };
 }
 

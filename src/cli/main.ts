@@ -10,6 +10,7 @@
  *   officer code <id>            a new link code for an officer
  *   officer deactivate <id> | officer activate <id> | officer list
  *   whatsapp status | whatsapp logout   the stored WhatsApp session; logout deletes it (pair again)
+ *   admin … | import … | holiday … | audit …   admin users and tokens, CSV imports, holiday changes (src/cli/admin.ts)
  */
 import { isAbsolute, join } from 'node:path';
 import type { Queue } from 'bullmq';
@@ -27,8 +28,9 @@ import { createOfficerWithCode, issueLinkCode } from '../services/onboarding.js'
 import { OFFICER_ROLES } from '../domain/index.js';
 import pino from 'pino';
 import { clearWhatsAppSession, describeWhatsAppSession } from '../store/whatsapp-auth.js';
+import { ADMIN_USAGE, CliError, runAdminCommand } from './admin.js';
 
-const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout';
+const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout\n  ' + ADMIN_USAGE;
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
 
 function fail(message: string): never {
@@ -120,6 +122,22 @@ async function main(args: string[]): Promise<void> {
       try {
         if (sub === 'logout') console.log(`deleted ${await clearWhatsAppSession(db)} session rows; restart the channel process and pair again`);
         else console.log(JSON.stringify(await describeWhatsAppSession(db)));
+      } finally {
+        await db.$disconnect();
+      }
+      return;
+    }
+    case 'admin':
+    case 'import':
+    case 'holiday':
+    case 'audit': {
+      await prepareDatabase(config, log);
+      const db = createDb(config.DATABASE_URL);
+      try {
+        console.log(await runAdminCommand(db, command, sub, rest));
+      } catch (error) {
+        if (error instanceof CliError) fail(error.message);
+        throw error;
       } finally {
         await db.$disconnect();
       }

@@ -82,10 +82,40 @@ export class WorkingDayCalendar {
     return weekdaysUpTo(last) - weekdaysUpTo(first) - holidays;
   }
 
+  /** Every holiday and cuti bersama as ISO date 'YYYY-MM-DD' → name, ascending. */
+  entries(): Map<string, string> {
+    const days = [...this.names.keys()].sort((a, b) => a - b);
+    return new Map(days.map((day) => [formatIsoDate(fromEpochDay(day)), this.names.get(day) ?? '']));
+  }
+
+  /**
+   * A new calendar with run-time changes laid over this one (admin API, CLI): EXTRA adds a day off,
+   * CANCELLED makes a listed holiday a working day. This calendar is not changed.
+   */
+  withOverrides(overrides: readonly HolidayOverride[]): WorkingDayCalendar {
+    const merged = this.entries();
+    for (const o of overrides) {
+      if (o.kind === 'EXTRA') merged.set(o.date, o.name);
+      else merged.delete(o.date);
+    }
+    return new WorkingDayCalendar(merged);
+  }
+
   /** The years the data covers, ascending, so callers can warn when a deadline falls past the last one. */
   coveredYears(): number[] {
     return [...this.years];
   }
+}
+
+/** A holiday added (EXTRA) or taken away (CANCELLED) at run time, over the calendar files. */
+export interface HolidayOverride {
+  date: string;
+  kind: 'EXTRA' | 'CANCELLED';
+  name: string;
+}
+
+export function formatIsoDate(date: CalendarDate): string {
+  return `${String(date.year).padStart(4, '0')}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
 }
 
 /** Reads 'YYYY-MM-DD' into a date that exists (no 2026-02-30), or returns undefined. */

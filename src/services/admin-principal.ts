@@ -18,7 +18,11 @@ export interface AdminPrincipal {
   agencyId: string | null;
   /** Set when the admin user is an officer who also works in chat. */
   officerId: string | null;
+  /** The token this request used (audit rows name it); absent for the CLI. */
+  tokenId?: string;
 }
+
+export const ADMIN_ROLES = ['OPERATOR', 'ADMIN_KOORDINATOR', 'ADMIN_INSTANSI', 'PEJABAT_PENGHUBUNG'] as const satisfies readonly AdminRole[];
 
 /** Resolves an Authorization header value ("Bearer …") to its principal, or null when unknown, revoked or malformed. */
 export type AuthenticateAdmin = (authorization: string | undefined) => Promise<AdminPrincipal | null>;
