@@ -76,7 +76,8 @@ const CODE = /\b[A-Z]{2,5}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/;
 
 /**
  * The web chat over HTTP, as the page uses it: POST (answered 202 after the message was handled),
- * then GET the bot's messages after this chat's cursor. A tracking code in a reply to the "send"
+ * then GET the bot's messages after this chat's cursor (also for a retried POST the service had
+ * already handled: its replies are in the chat). A tracking code in a reply to the "send"
  * is the confirmation. A 503 (PostgreSQL or Redis away) throws with its status.
  */
 export function httpTransport(baseUrl: () => string): Transport {
@@ -85,7 +86,6 @@ export function httpTransport(baseUrl: () => string): Transport {
     const posted = await fetch(`${baseUrl()}/api/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const answer: unknown = await posted.json();
     if (posted.status !== 202) throw new HttpStatusError(posted.status, JSON.stringify(answer));
-    if (typeof answer === 'object' && answer !== null && 'duplicate' in answer && answer.duplicate === true) return { kind: 'duplicate' };
     const replies = await readMessages(baseUrl(), body.chatId, cursors);
     const code = replies.map((m) => CODE.exec(m.text)?.[0]).find(Boolean);
     return { kind: 'handled', replies, ...(code ? { trackingCode: code } : {}) };
@@ -119,4 +119,20 @@ export async function walkCitizen(citizen: Citizen, transports: readonly Transpo
     citizen.read(await transport(citizen.next()));
   }
   return citizen.trackingCode;
+}
+
+/** Retries a message (same clientMessageId) while the service answers 503 or cannot be reached. */
+export function retrying(transport: Transport, timeoutMs = 60_000): Transport {
+  return async (body) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await transport(body);
+      } catch (error) {
+        const transient = (error instanceof HttpStatusError && error.status === 503) || error instanceof TypeError;
+        if (!transient || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
 }
