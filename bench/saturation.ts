@@ -36,7 +36,8 @@ export async function saturationPhase(ctx: PhaseContext, options: { count: numbe
   const sizes = await app.db.$queryRaw<{ avg: number | null; max: number | null }[]>`
     SELECT avg(pg_column_size(s.*))::float8 AS avg, max(pg_column_size(s.*))::float8 AS max
     FROM "ConversationSession" s WHERE s."chatId" = ANY(${ready.map((c) => c.chatId)})`;
-  await drainQueues(app);
+  // What earlier phases left queued would be counted here: wait for it (and say so if it does not drain).
+  await drainQueues(app, 180_000).catch((error: unknown) => progress(`saturation: ${error instanceof Error ? error.message : String(error)}; figures include that backlog`));
 
   const intake = app.workers.find((w) => w.name === QUEUE.intake);
   if (!intake) throw new Error('no intake worker: the bench needs role "all"');

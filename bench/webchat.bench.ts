@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     const saturation = await phase(() => saturationPhase(ctx, { count: settings.BENCH_SATURATION_COMPLAINTS, lanes: settings.BENCH_SATURATION_LANES }));
     progress(`saturation: ${saturation.complaintsPerSecond} complaints/s (${saturation.complaints} in ${saturation.seconds} s); ${saturation.sessionBytesPerOpenForm} B per open form`);
 
-    await drainQueues(app);
+    await drainQueues(app, 180_000).catch((error: unknown) => progress(`baselines: ${error instanceof Error ? error.message : String(error)}`));
     const queueBase = await phase(() =>
       queueBaseline({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, jobs: settings.BENCH_QUEUE_JOBS, rate: settings.BENCH_FIXED_RATE, seconds: settings.BENCH_FIXED_SECONDS, concurrency: config.WORKER_CONCURRENCY }),
     );

@@ -19,7 +19,7 @@ import { Citizen, Rng, httpTransport, prepareWorld, readMessages, retrying, walk
 
 const SEED = Number(process.env.FAULTS_SEED ?? Date.now() % 1_000_000);
 
-describe('faults: real processes killed and restarted', { timeout: 150_000 }, () => {
+describe('faults: real processes killed and restarted', { timeout: 200_000 }, () => {
   let postgres: PostgresServer;
   let redis: RedisServer;
   let world: World;
@@ -121,7 +121,13 @@ describe('faults: real processes killed and restarted', { timeout: 150_000 }, ()
     await until(() => worker.linesWith('job failed; will retry').length > 0, 'the worker to see its jobs fail and schedule a retry', 30_000);
     await postgres.start();
     await until(async () => (await fetch(`${baseUrl}/readyz`)).status === 200, 'readiness green again', 30_000, 200);
-    for (const code of codes) await until(async () => (await complaintCount(code!)) === 1, `complaint ${code} stored after PostgreSQL came back`, 60_000, 250);
+    // Jobs wait out their exponential backoff (2 s, 4 s, 8 s, … with jitter): the longer PostgreSQL was down, the longer the last wait.
+    for (const code of codes) {
+      await until(async () => (await complaintCount(code!)) === 1, `complaint ${code} stored after PostgreSQL came back`, 120_000, 250).catch(async (error: unknown) => {
+        const job = await intakeQueue.getJob(code!);
+        throw new Error(`${String(error)}; job ${await job?.getState()} attempts ${job?.attemptsMade}; worker said ${JSON.stringify(worker.lines.slice(-5))}`);
+      });
+    }
     expect(worker.alive).toBe(true);
     expect(web.alive).toBe(true);
   });
