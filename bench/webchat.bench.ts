@@ -9,15 +9,21 @@
  *
  * Knobs (environment): BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SEED, BENCH_WARMUP_CITIZENS,
  * BENCH_SERIAL_CITIZENS, BENCH_CITIZENS, BENCH_LATENCY_CONCURRENCY, BENCH_SECONDS (throughput),
- * BENCH_CONCURRENCY (throughput), BENCH_PIPELINE_RATE, BENCH_PIPELINE_SECONDS.
+ * BENCH_CONCURRENCY (throughput), BENCH_PIPELINE_RATE, BENCH_PIPELINE_SECONDS (issue 2: under 100/s),
+ * BENCH_FIXED_RATE, BENCH_FIXED_SECONDS (issue 7: submit→routed at 500/s), BENCH_SATURATION_COMPLAINTS,
+ * BENCH_SATURATION_LANES, BENCH_QUEUE_JOBS, BENCH_INSERT_SECONDS, BENCH_INSERT_CONCURRENCY.
+ * The last stdout line is flat JSON with the headline figures (inbound_msgs_per_s … pipeline_efficiency)
+ * and the detail of every phase under `detail`.
  * Run it on a quiet machine: `loadAverage1m` and each phase's `machineCpuPercent` show if it was not.
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { z } from 'zod';
-import { progress, withBenchApp } from './harness.js';
+import { drainQueues, progress, withBenchApp } from './harness.js';
 import { latencyPhase, throughputPhase, type PhaseContext } from './phases.js';
+import { insertBaseline, queueBaseline } from './baselines.js';
 import { pipelinePhase } from './pipeline.js';
+import { saturationPhase } from './saturation.js';
 import { Rng, rssMb, trackPeakRss } from './stats.js';
 
 const count = z.coerce.number().int().positive();
@@ -30,7 +36,14 @@ const SettingsSchema = z.object({
   BENCH_SECONDS: z.coerce.number().positive().default(10),
   BENCH_CONCURRENCY: count.default(64),
   BENCH_PIPELINE_RATE: z.coerce.number().positive().default(50),
-  BENCH_PIPELINE_SECONDS: z.coerce.number().positive().default(10),
+  BENCH_PIPELINE_SECONDS: z.coerce.number().positive().default(4),
+  BENCH_FIXED_RATE: z.coerce.number().positive().default(500),
+  BENCH_FIXED_SECONDS: z.coerce.number().positive().default(3),
+  BENCH_SATURATION_COMPLAINTS: count.default(1000),
+  BENCH_SATURATION_LANES: count.default(64),
+  BENCH_QUEUE_JOBS: count.default(5000),
+  BENCH_INSERT_SECONDS: z.coerce.number().positive().default(3),
+  BENCH_INSERT_CONCURRENCY: count.default(16),
 });
 
 class Interrupted extends Error {}
@@ -45,7 +58,7 @@ function commit(): string {
   }
 }
 
-const TARGET = { messageP99Ms: 20, messagesPerSecond: 1000, pipelineP99Ms: 1000, pipelineRate: 100 };
+const TARGET = { messageP99Ms: 20, messagesPerSecond: 1000, pipelineP99Ms: 1000, pipelineRate: 100, efficiency: 0.8, fixedRateP99Ratio: 5, sessionBytes: 1024 };
 
 async function main(): Promise<void> {
   const settings = SettingsSchema.parse(Object.fromEntries(Object.entries(process.env).filter(([key, value]) => key.startsWith('BENCH_') && value)));
@@ -90,15 +103,63 @@ async function main(): Promise<void> {
     const pipeline = await phase(() => pipelinePhase(ctx, pipelineOptions));
     progress(`pipeline: p50 ${pipeline.p50Ms} ms, p99 ${pipeline.p99Ms} ms over ${pipeline.completed}/${pipeline.submissions}; ${pipeline.verified} verified`);
 
+    const fixedOptions = { rate: settings.BENCH_FIXED_RATE, seconds: settings.BENCH_FIXED_SECONDS, prepareConcurrency: 32, redis };
+    const fixedRate = await phase(() => pipelinePhase(ctx, fixedOptions));
+    progress(`fixed rate ${fixedRate.ratePerSecond}/s: p50 ${fixedRate.p50Ms} ms, p99 ${fixedRate.p99Ms} ms over ${fixedRate.completed}/${fixedRate.submissions}`);
+
+    const saturation = await phase(() => saturationPhase(ctx, { count: settings.BENCH_SATURATION_COMPLAINTS, lanes: settings.BENCH_SATURATION_LANES }));
+    progress(`saturation: ${saturation.complaintsPerSecond} complaints/s (${saturation.complaints} in ${saturation.seconds} s); ${saturation.sessionBytesPerOpenForm} B per open form`);
+
+    await drainQueues(app, 180_000).catch((error: unknown) => progress(`baselines: ${error instanceof Error ? error.message : String(error)}`));
+    const queueBase = await phase(() =>
+      queueBaseline({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, jobs: settings.BENCH_QUEUE_JOBS, rate: settings.BENCH_FIXED_RATE, seconds: settings.BENCH_FIXED_SECONDS, concurrency: config.WORKER_CONCURRENCY }),
+    );
+    progress(`baseline queue: ${queueBase.jobsPerSecond} jobs/s; at ${queueBase.paced.rate}/s p50 ${queueBase.paced.p50Ms} ms, p99 ${queueBase.paced.p99Ms} ms`);
+    const insertBase = await phase(() => insertBaseline(app, { seconds: settings.BENCH_INSERT_SECONDS, concurrency: settings.BENCH_INSERT_CONCURRENCY }));
+    progress(`baseline insert: prisma ${insertBase.prismaPerSecond}/s, raw pg ${insertBase.rawPgPerSecond}/s`);
+
     const { codes: _codes, ...message } = latency;
     // PostgreSQL and Redis take 40-70 points of machine CPU on top of node here; much more than that
     // means another process was busy too, and the figures of that phase are not to be trusted.
-    const probes = { messageSerial: messageSerial.probe, message: message.probe, throughput: throughput.probe, pipeline: pipeline.probe };
+    const probes = { messageSerial: messageSerial.probe, message: message.probe, throughput: throughput.probe, pipeline: pipeline.probe, fixedRate: fixedRate.probe, saturation: saturation.probe };
     const contended = Object.entries(probes)
       .filter(([, probe]) => probe.machineCpuPercent - probe.nodeCpuPercent > 90)
       .map(([name]) => name);
     if (contended.length > 0) progress(`warning: the machine was busy with other work during ${contended.join(', ')}; rerun on a quiet machine`);
+    // The ceiling a complaint pipeline could reach on this machine if it were one no-op job plus one insert.
+    const ceiling = 1 / (1 / queueBase.jobsPerSecond + 1 / insertBase.prismaPerSecond);
+    const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+    const headline = {
+      inbound_msgs_per_s: throughput.perSecond,
+      msg_p50_ms: message.p50Ms,
+      msg_p99_ms: message.p99Ms,
+      complaints_per_s: saturation.complaintsPerSecond,
+      submit_to_routed_rate_per_s: fixedRate.ratePerSecond,
+      submit_to_routed_p50_ms: fixedRate.p50Ms,
+      submit_to_routed_p99_ms: fixedRate.p99Ms,
+      baseline_queue_jobs_per_s: queueBase.jobsPerSecond,
+      baseline_queue_p50_ms: queueBase.paced.p50Ms,
+      baseline_queue_p99_ms: queueBase.paced.p99Ms,
+      baseline_insert_per_s: insertBase.prismaPerSecond,
+      baseline_insert_raw_pg_per_s: insertBase.rawPgPerSecond,
+      pipeline_ceiling_per_s: Math.round(ceiling),
+      pipeline_efficiency: round(saturation.complaintsPerSecond / ceiling),
+      submit_to_routed_p99_vs_queue_p99: queueBase.paced.p99Ms > 0 ? round(fixedRate.p99Ms / queueBase.paced.p99Ms) : null,
+      session_bytes_per_open_form: saturation.sessionBytesPerOpenForm,
+      peak_rss_mb: rss.peak(),
+      // Issue 2's figures.
+      msg_serial_p99_ms: messageSerial.p99Ms,
+      issue2_pipeline_rate_per_s: pipeline.ratePerSecond,
+      issue2_pipeline_p99_ms: pipeline.p99Ms,
+    };
     return {
+      ...headline,
+      targets7: {
+        efficiencyAtLeast0_8: headline.pipeline_efficiency >= TARGET.efficiency,
+        fixedRateP99AtMost5xQueue: headline.submit_to_routed_p99_vs_queue_p99 !== null && headline.submit_to_routed_p99_vs_queue_p99 <= TARGET.fixedRateP99Ratio && fixedRate.completed === fixedRate.submissions,
+        atLeast1000MessagesPerSecondP99Under20ms: throughput.perSecond >= TARGET.messagesPerSecond && message.p99Ms < TARGET.messageP99Ms,
+        atMost1KbPerOpenForm: saturation.sessionBytesPerOpenForm > 0 && saturation.sessionBytesPerOpenForm <= TARGET.sessionBytes,
+      },
       bench: 'webchat',
       commit: commit(),
       node: process.version,
@@ -114,6 +175,9 @@ async function main(): Promise<void> {
       messageSerial,
       throughput,
       pipeline,
+      fixedRate,
+      saturation,
+      baselines: { queue: queueBase, insert: insertBase },
       rssMb: { start: rssStart, ready: rssReady, end: rssMb(), peak: rss.peak() },
       targets: {
         messageP99Under20ms: message.count > 0 && message.p99Ms < TARGET.messageP99Ms,

@@ -10,8 +10,15 @@ const positiveInt = z.coerce.number().int().positive();
 export const ConfigSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgresql:// URL' }).default('postgresql://postgres@127.0.0.1:5432/aduan'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
-  /** Prefix of every Redis key (BullMQ queues, locks, rate limits), so deployments can share a Redis. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/, { error: 'letters, digits, _ - { } only' }).default('aduan'),
+  /**
+   * Prefix of every Redis key (BullMQ queues, locks, rate limits), so deployments can share a Redis.
+   * In braces it is a Redis Cluster hash tag: every key lands in one slot, as BullMQ's scripts need.
+   */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^(\{[A-Za-z0-9_-]+\})?[A-Za-z0-9_-]*$/, { error: 'letters, digits, _ - only, optionally starting with a {hash tag} such as {aduan}' })
+    .min(1)
+    .default('{aduan}'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(1, { error: 'a port number 1-65535' }).max(65535, { error: 'a port number 1-65535' }).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -128,5 +128,6 @@ function isTooLarge(error: unknown): boolean {
 /** ioredis and pg connection failures: the dependency is down, not the request wrong. */
 function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return /ECONNREFUSED|ETIMEDOUT|ECONNRESET|Connection is closed|Stream isn't writeable|enableOfflineQueue|Can't reach database|connect/i.test(error.message);
+  // ioredis gives up a command with "Reached the max retries per request limit" while Redis restarts.
+  return /ECONNREFUSED|ETIMEDOUT|ECONNRESET|Connection is closed|Stream isn't writeable|enableOfflineQueue|Can't reach database|connect|max retries per request/i.test(error.message);
 }

@@ -32,6 +32,15 @@ export const WebchatPostSchema = z
   });
 export type WebchatPost = z.infer<typeof WebchatPostSchema>;
 
+/**
+ * PostgreSQL cannot store NUL characters or lone UTF-16 surrogates in text or jsonb (found by the
+ * fuzz test: the session save failed with "invalid input syntax for type json"). NUL is dropped, a
+ * lone surrogate becomes U+FFFD, so the citizen gets an ordinary answer instead of an error.
+ */
+export function toStorableText(text: string): string {
+  return text.replaceAll(String.fromCharCode(0), '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 export function toInbound(body: WebchatPost, receivedAt: Date): InboundMessage {
   const base = {
     channel: 'WEBCHAT' as const,
@@ -40,8 +49,11 @@ export function toInbound(body: WebchatPost, receivedAt: Date): InboundMessage {
     platformMessageId: body.clientMessageId ?? randomUUID(),
     receivedAt,
   };
-  if (body.text !== undefined) return { ...base, content: { kind: 'text', text: body.text } };
+  if (body.text !== undefined) return { ...base, content: { kind: 'text', text: toStorableText(body.text) } };
   if (body.choice !== undefined) return { ...base, content: { kind: 'choice', choiceId: body.choice } };
-  if (body.location !== undefined) return { ...base, content: { kind: 'location', ...body.location } };
+  if (body.location !== undefined) {
+    const { address, ...point } = body.location;
+    return { ...base, content: { kind: 'location', ...point, ...(address !== undefined ? { address: toStorableText(address) } : {}) } };
+  }
   return { ...base, content: { kind: 'command', command: body.command ?? 'start' } };
 }
