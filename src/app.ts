@@ -27,7 +27,7 @@ import { createDb, createPool, type Db, type Pool } from './store/prisma.js';
 import { createRedis, RedisChatLock, RedisInboundDedupe, RedisRateLimiter, type Redis } from './store/redis.js';
 import { applySeed, isEmpty, readSeed } from './store/seed.js';
 import { PgSessionStore } from './store/sessions.js';
-import { buildTelegram, officerGroups, replyToComplaint, updateClaims, withOfficerGroups, type TelegramHooks, type TelegramWiring } from './wiring/telegram.js';
+import { buildTelegram, officerGroups, replyToComplaint, withOfficerGroups, type TelegramHooks, type TelegramWiring } from './wiring/telegram.js';
 import { startWorkers } from './workers/workers.js';
 import { requireAdmin } from './http/admin-guard.js';
 import type { AuthenticateAdmin } from './services/admin-principal.js';
@@ -180,7 +180,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (recovered > 0) log.warn({ count: recovered }, 're-enqueued confirmed submissions left pending');
     await queues.maintenance.upsertJobScheduler('recover-pending', { every: config.RECOVERY_INTERVAL_SECONDS * 1000 }, { name: 'recover' });
   }
-  if (telegram && role !== 'web') workers.push(telegram.runtime.startSender());
+  // Telegram updates are queued on arrival (webhook or polling) and handled by this worker.
+  if (telegram && role !== 'web') workers.push(telegram.runtime.startSender(), telegram.runtime.startReceiver());
   // The socket lives in one process (all | channels): it receives, and only it sends WhatsApp messages.
   if (whatsapp && (role === 'all' || role === 'channels')) {
     attachWhatsApp(whatsapp, { handle, cases, citizenCases: caseHooks.citizenCases, redis, flows, config });
@@ -213,7 +214,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     });
     if (telegram && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET) {
-      telegram.runtime.registerWebhook(http, { secret: config.TELEGRAM_WEBHOOK_SECRET, ...updateClaims(redis, prefix) });
+      telegram.runtime.registerWebhook(http, { secret: config.TELEGRAM_WEBHOOK_SECRET });
     }
     // The pairing QR exists where the socket lives; operators only.
     if (whatsapp && role === 'all') whatsapp.runtime.registerAdminRoutes(http, requireAdmin(options.authenticateAdmin ?? (() => Promise.resolve(null)), ['OPERATOR']));

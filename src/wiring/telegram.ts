@@ -21,6 +21,7 @@ import { PgTelegramRecords } from '../store/telegram.js';
 export interface TelegramHooks {
   fetch?: typeof fetch;
   scheduler?: Scheduler;
+  inboxBackoffMs?: number;
 }
 
 export interface TelegramWiring {
@@ -50,6 +51,7 @@ export function buildTelegram(input: {
     codePrefix: config.TRACKING_CODE_PREFIX,
     queueConnection: input.queueConnection,
     workerConnection: input.workerConnection,
+    redis: input.redis,
     prefix: config.REDIS_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     records,
@@ -60,19 +62,9 @@ export function buildTelegram(input: {
     now: input.now,
     fetch: input.hooks?.fetch,
     scheduler: input.hooks?.scheduler,
+    inboxBackoffMs: input.hooks?.inboxBackoffMs,
   });
   return { runtime, records };
-}
-
-/** update_id claims for the webhook: SET NX with a TTL under the deployment's prefix. */
-export function updateClaims(redis: Redis, prefix: string, ttlSeconds = 24 * 3600) {
-  const key = (updateId: number) => `${prefix}:telegram:update:${updateId}`;
-  return {
-    claim: async (updateId: number) => (await redis.set(key(updateId), '1', 'EX', ttlSeconds, 'NX')) === 'OK',
-    release: async (updateId: number) => {
-      await redis.del(key(updateId));
-    },
-  };
 }
 
 /**

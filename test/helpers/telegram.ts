@@ -158,7 +158,7 @@ export const nextUpdateId = () => 100_000 + Math.floor(Math.random() * 1_000_000
 export interface TelegramTestApp extends TestApp {
   fake: FakeTelegram;
   albums: ManualScheduler;
-  /** Waits until the telegram-out queue has nothing waiting, delayed or active. */
+  /** Waits until telegram-in, then telegram-out, have nothing waiting, delayed or active. */
   settle: () => Promise<void>;
 }
 
@@ -167,12 +167,16 @@ export async function startTelegramApp(overrides: Partial<Record<keyof Config, s
   const fake = options.fake ?? new FakeTelegram();
   const albums = new ManualScheduler();
   const app = await createApp({ config, role: 'all', log: pino({ level: config.LOG_LEVEL }), telegram: { fetch: fake.fetch, scheduler: albums.schedule }, ...(options.now ? { now: options.now } : {}) });
-  const queue = app.telegram!.runtime.queue;
-  const settle = async () => {
-    await eventually(async () => {
-      const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
+  const { queue, inbox } = app.telegram!.runtime;
+  const drained = (q: typeof queue, what: string) =>
+    eventually(async () => {
+      const counts = await q.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
       return Object.values(counts).every((n) => n === 0);
-    }, 'the telegram outbox to drain');
+    }, what);
+  // Updates first (their handling queues the replies), then the replies.
+  const settle = async () => {
+    await drained(inbox, 'the telegram inbox to drain');
+    await drained(queue, 'the telegram outbox to drain');
   };
   return {
     ...app,

@@ -1,16 +1,19 @@
 /**
- * The Telegram channel, assembled: the bot, the receiver, the outbox and its sender worker, and
- * the webhook route. This is the only export of the folder; no grammY type crosses it.
+ * The Telegram channel, assembled: the bot, the inbound queue and its worker (which feeds the
+ * receiver), the outbox and its sender worker, and the webhook route. This is the only export of
+ * the folder; no grammY type crosses it.
  */
 import type { RunnerHandle } from '@grammyjs/runner';
 import type { ConnectionOptions, Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Language } from '../../domain/index.js';
 import type { Texts } from '../../engine/index.js';
 import type { InboundHandler } from '../channel.js';
 import { createBot, DEFAULT_API_ROOT, initBot, startPolling } from './bot.js';
 import { CLOUD_DOWNLOAD_LIMIT_BYTES } from './limits.js';
+import { createInbox, createInboxQueue, startInboxWorker } from './inbox.js';
 import { createDownloader, timerScheduler, type Scheduler } from './media.js';
 import { createTelegramQueue, startTelegramSender, TelegramChannel, type SentRecords } from './outbox.js';
 import { TelegramReceiver, type ReceiverDeps, type SavedFile } from './receiver.js';
@@ -18,6 +21,7 @@ import type { TopicDeps } from './topics.js';
 import { topicButtons, topicName } from './topics.js';
 import { registerTelegramWebhook } from './webhook.js';
 import { isUpdate } from './updates.js';
+export { TELEGRAM_IN_QUEUE } from './inbox.js';
 
 export { TelegramChannel } from './outbox.js';
 export { TelegramStartError } from './bot.js';
@@ -36,6 +40,8 @@ export interface TelegramOptions {
   codePrefix: string;
   queueConnection: ConnectionOptions;
   workerConnection: ConnectionOptions;
+  /** update_id markers (de-duplication of re-delivered updates). */
+  redis: Redis;
   prefix: string;
   concurrency: number;
   records: SentRecords & ReceiverDeps['records'] & { clearUnreachable(chatId: string): Promise<void> };
@@ -47,6 +53,8 @@ export interface TelegramOptions {
   /** Tests: a fake Bot API (every call, file downloads included, goes through it) and hand-fired timers. */
   fetch?: typeof fetch | undefined;
   scheduler?: Scheduler | undefined;
+  /** Tests: first retry delay of a failed inbound update (default 1 s, doubling). */
+  inboxBackoffMs?: number | undefined;
 }
 
 export interface TelegramRuntime {
@@ -55,14 +63,18 @@ export interface TelegramRuntime {
   init(options: { setCommands: boolean }): Promise<void>;
   /** Starts reading updates into the inbound handler (webhook or polling feed them). */
   attach(handle: InboundHandler, replyToComplaint?: ReceiverDeps['replyToComplaint'], groups?: OfficerGroups): void;
-  /** Feeds one update as Telegram would (the webhook route, tests). */
+  /** Delivers one update as Telegram's webhook would: queued once per update_id (tests). */
   handleUpdate(update: unknown): Promise<void>;
   startPolling(): Promise<void>;
   startSender(): Worker;
-  registerWebhook(app: FastifyInstance, options: { secret: string; claim: (updateId: number) => Promise<boolean>; release: (updateId: number) => Promise<void> }): void;
+  /** The worker that handles queued updates (roles that receive: all, worker, channels). */
+  startReceiver(): Worker;
+  registerWebhook(app: FastifyInstance, options: { secret: string }): void;
   /** Waits for album flushes already under way. */
   idle(): Promise<void>;
   queue: Queue;
+  /** The inbound updates (telegram-in). */
+  inbox: Queue;
   close(): Promise<void>;
 }
 
@@ -71,16 +83,22 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
   const apiRoot = options.apiRoot ?? DEFAULT_API_ROOT;
   const maxFileBytes = options.apiRoot ? options.maxFileBytes : Math.min(options.maxFileBytes, CLOUD_DOWNLOAD_LIMIT_BYTES);
   let receiver: TelegramReceiver | null = null;
-  const bot = createBot({ token: options.token, apiRoot: options.apiRoot, fetch: options.fetch, log, receiver: () => receiver });
+  const inboxQueue = createInboxQueue(options.queueConnection, options.prefix, options.inboxBackoffMs);
+  const inbox = createInbox({ queue: inboxQueue, redis: options.redis, prefix: options.prefix, log });
+  let stopping = false;
+  // Polling: each update is queued before the runner moves on; the inbox worker handles it.
+  const bot = createBot({ token: options.token, apiRoot: options.apiRoot, fetch: options.fetch, log, onUpdate: (update) => inbox.enqueueDurably(update, () => stopping) });
   const queue = createTelegramQueue(options.queueConnection, options.prefix);
   const channel = new TelegramChannel(queue, options.records);
   const download = createDownloader({ api: { getFile: (fileId) => bot.api.getFile(fileId) }, fetch: options.fetch ?? fetch, token: options.token, apiRoot, maxBytes: maxFileBytes, localFiles: Boolean(options.apiRoot) });
   let runner: RunnerHandle | null = null;
   let sender: Worker | null = null;
+  let inboxWorker: Worker | null = null;
 
   return {
     channel,
     queue,
+    inbox: inboxQueue,
     init: (init) => initBot(bot, log, init),
     attach(handle, replyToComplaint, groups) {
       const topicDeps: TopicDeps | undefined = groups && {
@@ -112,7 +130,21 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
         log.warn('not a telegram update; dropped');
         return;
       }
-      await bot.handleUpdate(update);
+      await inbox.enqueue(update);
+    },
+    startReceiver() {
+      inboxWorker = startInboxWorker({
+        connection: options.workerConnection,
+        prefix: options.prefix,
+        concurrency: options.concurrency,
+        log,
+        process: async (update) => {
+          // Not attached yet (start-up): fail, so the job is retried once the receiver is there.
+          if (!receiver) throw new Error('telegram receiver not attached yet');
+          await receiver.process(update);
+        },
+      });
+      return inboxWorker;
     },
     async startPolling() {
       runner = await startPolling(bot, log);
@@ -130,14 +162,16 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
       return sender;
     },
     registerWebhook(app, hook) {
-      registerTelegramWebhook(app, { secret: hook.secret, handleUpdate: (update) => bot.handleUpdate(update), claim: hook.claim, release: hook.release });
+      registerTelegramWebhook(app, { secret: hook.secret, enqueue: (update) => inbox.enqueue(update) });
     },
     idle: () => receiver?.idle() ?? Promise.resolve(),
     async close() {
+      stopping = true;
       if (runner?.isRunning()) await runner.stop();
+      if (inboxWorker) await inboxWorker.close();
       await receiver?.drain();
       if (sender) await sender.close();
-      await queue.close();
+      await Promise.all([queue.close(), inboxQueue.close()]);
     },
   };
 }

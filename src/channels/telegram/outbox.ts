@@ -78,11 +78,16 @@ export class TelegramChannel implements ChannelAdapter {
     const unreachable = await this.records.findUnreachable(job.chatId);
     if (unreachable) throw new SendError(`telegram chat unreachable (${unreachable.errorCode}): ${unreachable.description}`, false);
     try {
-      await this.queue.add('send', job, key ? { jobId: `tg-${key.replace(/:/g, '-')}` } : {});
+      await this.queue.add('send', job, key ? { jobId: sendJobId(key) } : {});
     } catch (error) {
       throw new SendError(`telegram outbox unavailable: ${error instanceof Error ? error.message : String(error)}`, true);
     }
   }
+}
+
+/** BullMQ job ids may not contain ':' nor be purely numeric: 'tg-' and a safe alphabet see to both. */
+export function sendJobId(key: string): string {
+  return `tg-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
 export function createTelegramQueue(connection: ConnectionOptions, prefix: string): Queue {
