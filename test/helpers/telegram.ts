@@ -162,11 +162,11 @@ export interface TelegramTestApp extends TestApp {
   settle: () => Promise<void>;
 }
 
-export async function startTelegramApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeTelegram; now?: () => Date } = {}): Promise<TelegramTestApp> {
+export async function startTelegramApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeTelegram; now?: () => Date; inboxBackoffMs?: number } = {}): Promise<TelegramTestApp> {
   const config = testConfig({ TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: 'test-secret-0123456789abcdef', ...overrides });
   const fake = options.fake ?? new FakeTelegram();
   const albums = new ManualScheduler();
-  const app = await createApp({ config, role: 'all', log: pino({ level: config.LOG_LEVEL }), telegram: { fetch: fake.fetch, scheduler: albums.schedule }, ...(options.now ? { now: options.now } : {}) });
+  const app = await createApp({ config, role: 'all', log: pino({ level: config.LOG_LEVEL }), telegram: { fetch: fake.fetch, scheduler: albums.schedule, ...(options.inboxBackoffMs ? { inboxBackoffMs: options.inboxBackoffMs } : {}) }, ...(options.now ? { now: options.now } : {}) });
   const { queue, inbox } = app.telegram!.runtime;
   const drained = (q: typeof queue, what: string) =>
     eventually(async () => {
