@@ -136,6 +136,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   // With WhatsApp, new complaints are announced in the agency's registered WhatsApp group too.
   const afterStore = whatsapp ? announceInGroups(whatsapp, { ...cases, afterStore: caseHooks.afterStore }, log).afterStore : caseHooks.afterStore;
   if (groups) cases.casework.onForwarded = (complaintId) => groups.openTopicFor(complaintId);
+  // Its topic follows the complaint: the status in the name, closed when finished, reopened with it.
+  if (groups) cases.casework.onChanged = (complaintId) => groups.syncTopicFor(complaintId);
   const inboundDeps: InboundDeps = {
     flows,
     catalog,

@@ -19,6 +19,8 @@ export interface CaseworkDeps {
   showOfficerNames: boolean;
   /** After a complaint reaches a new agency (a channel may open a thread for it, e.g. a forum topic). */
   onForwarded?: (complaintId: string) => Promise<void>;
+  /** After any change (a channel may show the new status, e.g. rename or close a forum topic); best effort, never blocks the change. */
+  onChanged?: (complaintId: string) => Promise<void>;
 }
 
 export type OfficerRequest =
@@ -89,6 +91,7 @@ export async function actAsOfficer(deps: CaseworkDeps, officer: OfficerRecord, r
 async function afterChange(deps: CaseworkDeps, complaintId: string, notifyEventIds: string[], now: Date, restart?: readonly DeadlineKind[]): Promise<void> {
   for (const eventId of notifyEventIds) await deps.notifications.enqueueNotification({ complaintId, eventId });
   await deps.syncDeadlines(complaintId, now, restart);
+  if (deps.onChanged) await deps.onChanged(complaintId).catch(() => undefined);
 }
 
 /** A complaint that reaches a new agency gives it its own working days to answer and resolve. */

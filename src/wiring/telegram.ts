@@ -4,7 +4,7 @@
  * citizen's reply-to a complaint message, added to that complaint's thread.
  */
 import type { Logger } from 'pino';
-import { createTelegram, topicButtons, topicName, type OfficerGroups, type Scheduler, type TelegramRuntime } from '../channels/telegram/index.js';
+import { createTelegram, isTopicClosed, topicButtons, topicName, type OfficerGroups, type PaceRules, type Scheduler, type TelegramRuntime } from '../channels/telegram/index.js';
 import type { Config } from '../config.js';
 import type { InboundMessage, OutboundMessage } from '../domain/index.js';
 import type { FlowSet } from '../engine/index.js';
@@ -22,6 +22,7 @@ export interface TelegramHooks {
   fetch?: typeof fetch;
   scheduler?: Scheduler;
   inboxBackoffMs?: number;
+  pace?: PaceRules;
 }
 
 export interface TelegramWiring {
@@ -63,6 +64,7 @@ export function buildTelegram(input: {
     fetch: input.hooks?.fetch,
     scheduler: input.hooks?.scheduler,
     inboxBackoffMs: input.hooks?.inboxBackoffMs,
+    pace: input.hooks?.pace,
   });
   return { runtime, records };
 }
@@ -128,8 +130,16 @@ export function officerGroups(telegram: TelegramWiring, cases: CaseHandling) {
     const registered = await telegram.records.findAgencyGroups(chain);
     const group = chain.map((id) => registered.find((g) => g.agencyId === id)).find((g) => g !== undefined);
     if (!group) return;
-    const topic = { complaintId: c.id, trackingCode: c.trackingCode, name: topicName(c.trackingCode, c.categoryName) };
+    const topic = { complaintId: c.id, trackingCode: c.trackingCode, name: topicName(c.trackingCode, c.categoryName, c.status) };
     await telegram.runtime.channel.openTopic(group.chatId, topic, topicSummary(c));
+  };
+
+  /** The topic shows the complaint's status in its name, and is closed while the complaint is finished. */
+  const syncTopicFor = async (complaintId: string) => {
+    const [c, topic] = await Promise.all([store.findCaseById(complaintId), telegram.records.findTopic(complaintId)]);
+    if (!c || !topic) return;
+    const state = { complaintId, threadId: topic.threadId, version: c.version, name: topicName(c.trackingCode, c.categoryName, c.status), closed: isTopicClosed(c.status) };
+    await telegram.runtime.channel.syncTopic(topic.chatId, state);
   };
 
   const postCitizenReply = async (code: string, text: string) => {
@@ -138,7 +148,7 @@ export function officerGroups(telegram: TelegramWiring, cases: CaseHandling) {
     if (topic) await telegram.runtime.channel.sendToTopic(topic.chatId, topic.threadId, [{ text: `💬 Pelapor menulis:\n${text}` }]);
   };
 
-  return { groups, openTopicFor, postCitizenReply };
+  return { groups, openTopicFor, postCitizenReply, syncTopicFor };
 }
 
 /** The topic's first post: what officers need, the reporter hidden (Telegram never shows the citizen's account). */

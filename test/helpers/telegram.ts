@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../src/app.js';
 import { projectRoot } from '../../src/app.js';
+import type { PaceRules } from '../../src/channels/telegram/index.js';
 import type { Config } from '../../src/config.js';
 import { deleteKeys, eventually, testConfig, type TestApp } from './app.js';
 
@@ -155,6 +156,9 @@ export function albumFixture(chatId: string): Update[] {
 }
 export const nextUpdateId = () => 100_000 + Math.floor(Math.random() * 1_000_000_000) + updateSeq++;
 
+/** Tests of other behaviour feed updates faster than a person: pacing has its own test (TELEGRAM_PACE). */
+export const LOOSE_PACE: PaceRules = { private: { intervalMs: 1, burst: 10_000 }, group: { intervalMs: 1, burst: 10_000 } };
+
 export interface TelegramTestApp extends TestApp {
   fake: FakeTelegram;
   albums: ManualScheduler;
@@ -162,11 +166,11 @@ export interface TelegramTestApp extends TestApp {
   settle: () => Promise<void>;
 }
 
-export async function startTelegramApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeTelegram; now?: () => Date; inboxBackoffMs?: number } = {}): Promise<TelegramTestApp> {
+export async function startTelegramApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeTelegram; now?: () => Date; inboxBackoffMs?: number; pace?: PaceRules } = {}): Promise<TelegramTestApp> {
   const config = testConfig({ TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: 'test-secret-0123456789abcdef', ...overrides });
   const fake = options.fake ?? new FakeTelegram();
   const albums = new ManualScheduler();
-  const app = await createApp({ config, role: 'all', log: pino({ level: config.LOG_LEVEL }), telegram: { fetch: fake.fetch, scheduler: albums.schedule, ...(options.inboxBackoffMs ? { inboxBackoffMs: options.inboxBackoffMs } : {}) }, ...(options.now ? { now: options.now } : {}) });
+  const app = await createApp({ config, role: 'all', log: pino({ level: config.LOG_LEVEL }), telegram: { fetch: fake.fetch, scheduler: albums.schedule, pace: options.pace ?? LOOSE_PACE, ...(options.inboxBackoffMs ? { inboxBackoffMs: options.inboxBackoffMs } : {}) }, ...(options.now ? { now: options.now } : {}) });
   const { queue, inbox } = app.telegram!.runtime;
   const drained = (q: typeof queue, what: string) =>
     eventually(async () => {

@@ -38,7 +38,7 @@ describe('Telegram: an agency handles complaints in forum topics', () => {
     const { code } = await fileWithButtons(citizen);
     const opened = await eventually(() => app.db.telegramTopic.findFirst({ where: { trackingCode: code } }), 'the topic row');
     const createCall = app.fake.calls.find((c) => c.method === 'createForumTopic' && String(c.payload.name).startsWith(code));
-    expect(createCall?.payload).toMatchObject({ chat_id: GROUP, name: `${code} · Jalan Rusak` });
+    expect(createCall?.payload).toMatchObject({ chat_id: GROUP, name: `${code} · 📨 Baru · Jalan Rusak` });
     await app.settle();
     const summary = groupPosts().find((c) => c.payload.message_thread_id === opened.threadId);
     expect(String(summary?.payload.text)).toContain(`<b>${code}</b>`);
@@ -66,6 +66,38 @@ describe('Telegram: an agency handles complaints in forum topics', () => {
     const reply = fixture('reply-to', citizen.chatId, { '"message_id": 1,': `"message_id": ${answer.message_id},` });
     expect((await citizen.feed(reply)).map((m) => m.text)).toEqual([`Pesan Anda sudah ditambahkan ke laporan ${code} dan diteruskan ke petugas.`]);
     await eventually(() => Promise.resolve(groupPosts().find((c) => c.payload.message_thread_id === opened.threadId && String(c.payload.text).startsWith('💬 Pelapor menulis:'))), 'the reply in the topic');
+  });
+
+  it('renames the topic with the status and closes it when the complaint is closed, reopens it when reopened', async () => {
+    const topicCalls = (method: string) => app.fake.calls.filter((c) => c.method === method && String(c.payload.chat_id) === GROUP);
+    const admin = await app.db.officerIdentity.findFirstOrThrow({ where: { channel: 'TELEGRAM' } });
+    const citizen = new TelegramCitizen(app);
+    const { code } = await fileWithButtons(citizen);
+    const topic = await eventually(() => app.db.telegramTopic.findFirst({ where: { trackingCode: code } }), 'the topic row');
+    await app.settle();
+    await inGroup(groupPress(GROUP, admin.externalId, `op:proses:${code}`, topic.threadId));
+    await app.settle();
+    expect(topicCalls('editForumTopic').at(-1)?.payload).toMatchObject({ message_thread_id: topic.threadId, name: `${code} · 🔧 Diproses · Jalan Rusak` });
+    await inGroup(groupMessage(GROUP, admin.externalId, 'Sudah kami perbaiki kemarin.', topic.threadId));
+    await app.settle();
+    expect(topicCalls('editForumTopic').at(-1)?.payload).toMatchObject({ name: `${code} · 💬 Dijawab · Jalan Rusak` });
+    expect(topicCalls('closeForumTopic')).toHaveLength(0);
+    await inGroup(groupPress(GROUP, admin.externalId, `op:tutup:${code}`, topic.threadId));
+    await app.settle();
+    expect(topicCalls('editForumTopic').at(-1)?.payload).toMatchObject({ name: `${code} · ✅ Selesai · Jalan Rusak` });
+    expect(topicCalls('closeForumTopic').map((c) => c.payload.message_thread_id)).toEqual([topic.threadId]);
+    const closed = await app.db.telegramTopic.findUniqueOrThrow({ where: { complaintId: topic.complaintId } });
+    expect(closed).toMatchObject({ closed: true, name: `${code} · ✅ Selesai · Jalan Rusak` });
+    // A later version that is open again reopens it; an older one (a late job) changes nothing.
+    const channel = app.telegram!.runtime.channel;
+    await channel.syncTopic(GROUP, { complaintId: topic.complaintId, threadId: topic.threadId, version: closed.syncedVersion + 1, name: `${code} · 🔧 Diproses · Jalan Rusak`, closed: false });
+    await app.settle();
+    expect(topicCalls('reopenForumTopic').map((c) => c.payload.message_thread_id)).toEqual([topic.threadId]);
+    const edits = topicCalls('editForumTopic').length;
+    await channel.syncTopic(GROUP, { complaintId: topic.complaintId, threadId: topic.threadId, version: 1, name: 'lama', closed: true });
+    await app.settle();
+    expect(topicCalls('editForumTopic')).toHaveLength(edits);
+    expect(topicCalls('closeForumTopic')).toHaveLength(1);
   });
 
   it('ignores messages of people who are not linked officers in a topic, and the General topic', async () => {

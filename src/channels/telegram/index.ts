@@ -15,10 +15,11 @@ import { createBot, DEFAULT_API_ROOT, initBot, startPolling } from './bot.js';
 import { CLOUD_DOWNLOAD_LIMIT_BYTES } from './limits.js';
 import { createInbox, createInboxQueue, startInboxWorker } from './inbox.js';
 import { createDownloader, timerScheduler, type Scheduler } from './media.js';
+import { createPacer, type PaceRules } from './pace.js';
 import { createTelegramQueue, startTelegramSender, TelegramChannel, type SentRecords } from './outbox.js';
 import { TelegramReceiver, type ReceiverDeps, type SavedFile } from './receiver.js';
 import type { TopicDeps } from './topics.js';
-import { topicButtons, topicName } from './topics.js';
+import { isTopicClosed, topicButtons, topicName } from './topics.js';
 import { registerTelegramWebhook } from './webhook.js';
 import { isUpdate } from './updates.js';
 export { TELEGRAM_IN_QUEUE } from './inbox.js';
@@ -27,9 +28,11 @@ export { TelegramChannel } from './outbox.js';
 export { TelegramStartError } from './bot.js';
 export { TELEGRAM_OUT_QUEUE } from './outbox.js';
 export type { Scheduler } from './media.js';
+export type { PaceRules } from './pace.js';
+export type { TopicState } from './outbox.js';
 /** What the officers' groups need from case handling (wiring/telegram.ts provides it). */
 export type OfficerGroups = Pick<TopicDeps, 'registerGroup' | 'isRegisteredGroup' | 'codeOfTopic' | 'act'>;
-export { topicButtons, topicName };
+export { isTopicClosed, topicButtons, topicName };
 
 export interface TelegramOptions {
   token: string;
@@ -55,6 +58,8 @@ export interface TelegramOptions {
   scheduler?: Scheduler | undefined;
   /** Tests: first retry delay of a failed inbound update (default 1 s, doubling). */
   inboxBackoffMs?: number | undefined;
+  /** Per-chat pacing (default Telegram's limits, pace.ts); tests of other behaviour may loosen it. */
+  pace?: PaceRules | undefined;
 }
 
 export interface TelegramRuntime {
@@ -154,7 +159,15 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
         connection: options.workerConnection,
         prefix: options.prefix,
         concurrency: options.concurrency,
-        api: { sendMessage: (chatId, text, other) => bot.api.sendMessage(chatId, text, other), createForumTopic: (chatId, name) => bot.api.createForumTopic(chatId, name) },
+        api: {
+          sendMessage: (chatId, text, other) => bot.api.sendMessage(chatId, text, other),
+          createForumTopic: (chatId, name) => bot.api.createForumTopic(chatId, name),
+          editForumTopic: (chatId, threadId, name) => bot.api.editForumTopic(chatId, threadId, { name }),
+          closeForumTopic: (chatId, threadId) => bot.api.closeForumTopic(chatId, threadId),
+          reopenForumTopic: (chatId, threadId) => bot.api.reopenForumTopic(chatId, threadId),
+        },
+        pace: createPacer(options.redis, options.prefix, options.pace),
+        now: options.now,
         records: options.records,
         log,
         codePrefix: options.codePrefix,

@@ -6,7 +6,7 @@
  * actions. Every action runs as the officer, with casework's scope and lifecycle checks.
  */
 import type { Logger } from 'pino';
-import type { OutboundMessage } from '../../domain/index.js';
+import type { ComplaintStatus, OutboundMessage } from '../../domain/index.js';
 import type { OfficerRequest } from '../../services/casework.js';
 import type { Reading } from './inbound.js';
 
@@ -43,9 +43,26 @@ export function topicButtons(code: string): { id: string; label: string }[] {
   ];
 }
 
-/** The topic's name: the code and category, within Telegram's 128 characters. */
-export function topicName(code: string, category: string): string {
-  return `${code} · ${category}`.slice(0, 128);
+/** The status as the topic's name shows it. */
+const STATUS_LABEL: Record<ComplaintStatus, string> = {
+  SUBMITTED: '🆕 Verifikasi',
+  ON_HOLD: '⏸ Ditunda',
+  FORWARDED: '📨 Baru',
+  IN_PROGRESS: '🔧 Diproses',
+  FOLLOWED_UP: '💬 Dijawab',
+  CITIZEN_REPLIED: '↩️ Ditanggapi',
+  DONE: '✅ Selesai',
+  ARCHIVED: '🗄 Arsip',
+};
+
+/** The topic's name: the code, the status and the category, within Telegram's 128 characters. */
+export function topicName(code: string, category: string, status: ComplaintStatus): string {
+  return `${code} · ${STATUS_LABEL[status]} · ${category}`.slice(0, 128);
+}
+
+/** A finished complaint's topic is closed; reopening the complaint reopens it. */
+export function isTopicClosed(status: ComplaintStatus): boolean {
+  return status === 'DONE' || status === 'ARCHIVED';
 }
 
 /** Reads what an officer wrote in a complaint's topic. */
