@@ -22,7 +22,8 @@ import { recoverPendingSubmissions } from './services/recovery.js';
 import { CachedCatalog } from './store/catalog.js';
 import { PgComplaintStore } from './store/complaints.js';
 import { describeDatabase, ensureDatabase, migrateDatabase } from './store/database.js';
-import { MediaStore } from './store/media.js';
+import { MediaReader, MediaStore } from './store/media.js';
+import { registerAnswerFiles } from './http/answer-files.js';
 import { createDb, createPool, type Db, type Pool } from './store/prisma.js';
 import { createRedis, RedisChatLock, RedisInboundDedupe, RedisRateLimiter, type Redis } from './store/redis.js';
 import { applySeed, isEmpty, readSeed } from './store/seed.js';
@@ -114,7 +115,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const channels = new ChannelRegistry();
   channels.register(webchat);
   const media = new MediaStore(db, resolvePath(config.MEDIA_DIR));
-  const telegram = buildTelegram({ config, log, db, redis, queueConnection, workerConnection, flows, media, now, hooks: options.telegram });
+  const telegram = buildTelegram({ config, log, db, redis, queueConnection, workerConnection, flows, media, mediaDir: resolvePath(config.MEDIA_DIR), now, hooks: options.telegram });
   if (telegram) {
     channels.register(telegram.runtime.channel);
     // A refused token stops start-up here, before any worker runs; receiving roles also set the command menu.
@@ -215,6 +216,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         now,
       },
     });
+    // Files of the agencies' answers, for the web chat that filed the complaint.
+    registerAnswerFiles(http, new MediaReader(db, resolvePath(config.MEDIA_DIR)));
     if (telegram && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET) {
       telegram.runtime.registerWebhook(http, { secret: config.TELEGRAM_WEBHOOK_SECRET });
     }

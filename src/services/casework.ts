@@ -6,6 +6,7 @@
  */
 import { decideAccess, decideRoute, decideTransition, isWithin, mayForwardTo, mayPerform, type ComplaintStatus, type DeadlineKind, type OfficerAction } from '../domain/index.js';
 import type { AgencyDirectory, CaseChange, CaseRecord, CaseStore, NewEvent, OfficerRecord } from './case-ports.js';
+import type { MediaRef } from '../domain/index.js';
 import type { ChatRef, NotificationQueue } from './ports.js';
 
 export interface CaseworkDeps {
@@ -25,7 +26,8 @@ export interface CaseworkDeps {
 
 export type OfficerRequest =
   | { action: 'forward'; code: string; agencyCode: string; copyCodes: string[] }
-  | { action: 'hold' | 'archive' | 'answer' | 'resolve' | 'note'; code: string; text: string }
+  /** `media`: files the officer sent with it (already in the media store); an answer's are relayed to the citizen, a note's stay internal. */
+  | { action: 'hold' | 'archive' | 'answer' | 'resolve' | 'note'; code: string; text: string; media?: MediaRef[] }
   | { action: 'not_authority'; code: string; text: string; agencyCode?: string }
   | { action: 'claim' | 'start' | 'close'; code: string }
   | { action: 'merge'; code: string; intoCode: string };
@@ -182,18 +184,23 @@ async function plan(deps: CaseworkDeps, officer: OfficerRecord, c: CaseRecord, t
     case 'resolve': {
       const text = await expandCanned(deps, c, request.text);
       if (text === null) return { refusal: `Templat jawaban "${request.text.slice(1)}" tidak ada untuk instansi ini.` };
+      const files = attachmentIdsOf(request.media);
       return {
         change: {
           assigneeId: c.assigneeId ?? officer.id,
           stamp: 'followedUpAt',
-          message: { direction: 'OUT', channel: c.chat.channel, chatId: c.chat.chatId, text },
-          events: [officerEvent(officer, { type: 'MESSAGE_OUT', data: { action: request.action, publicText: text + signature }, notify: true })],
+          ...(files.length ? { attachmentIds: files } : {}),
+          message: { direction: 'OUT', channel: c.chat.channel, chatId: c.chat.chatId, text, ...(files.length ? { attachmentIds: files } : {}) },
+          events: [officerEvent(officer, { type: 'MESSAGE_OUT', data: { action: request.action, publicText: text + signature, ...(files.length ? { attachmentIds: files.join(',') } : {}) }, notify: true })],
         },
         done: 'jawaban dikirim ke pelapor; pelapor diminta menilai.',
       };
     }
-    case 'note':
-      return { change: { events: [officerEvent(officer, { type: 'NOTE', data: { action: 'note', internalText: request.text }, notify: false })] }, done: 'catatan internal disimpan (tidak dikirim ke pelapor).' };
+    case 'note': {
+      const files = attachmentIdsOf(request.media);
+      const data = { action: 'note', internalText: request.text, ...(files.length ? { attachmentIds: files.join(',') } : {}) };
+      return { change: { ...(files.length ? { attachmentIds: files } : {}), events: [officerEvent(officer, { type: 'NOTE', data, notify: false })] }, done: 'catatan internal disimpan (tidak dikirim ke pelapor).' };
+    }
     case 'close':
       return {
         // Closing over the citizen's objection is closed-but-not-fixed, not resolved.
@@ -217,6 +224,8 @@ async function plan(deps: CaseworkDeps, officer: OfficerRecord, c: CaseRecord, t
     }
   }
 }
+
+const attachmentIdsOf = (media: MediaRef[] | undefined): string[] => (media ?? []).map((m) => m.attachmentId);
 
 /** "#kode" picks the agency's canned answer; {kode}, {judul}, {instansi} are filled in. */
 async function expandCanned(deps: CaseworkDeps, c: CaseRecord, text: string): Promise<string | null> {

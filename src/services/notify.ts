@@ -40,6 +40,9 @@ export async function sendNotification(deps: NotifyDeps, job: { complaintId: str
   return 'sent';
 }
 
+/** Where the reporter's browser fetches a file of the agency's answer (the web chat adds `?chatId=`). */
+export const attachmentPath = (attachmentId: string) => `/api/webchat/files/${attachmentId}`;
+
 /** The delivery key of one notice to one chat: never contains ':' and is never purely numeric. */
 export function noticeKey(eventId: string, chat: ChatRef): string {
   return `notice-${eventId}-${chat.channel.toLowerCase()}-${chat.chatId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -57,8 +60,10 @@ export function composeNotice(texts: Texts, target: NotificationTarget): Outboun
     case 'start':
       return say('notify_in_progress');
     case 'answer':
-    case 'resolve':
-      return say('notify_answer', { answer: event.publicText ?? '' });
+    case 'resolve': {
+      const media = (event.media ?? []).map((m) => ({ url: attachmentPath(m.attachmentId), mimeType: m.mimeType, attachmentId: m.attachmentId, ...(m.name ? { name: m.name } : {}) }));
+      return { ...say('notify_answer', { answer: event.publicText ?? '' }), ...(media.length ? { media } : {}) };
+    }
     case 'close':
       return say('notify_closed');
     case 'auto_close':

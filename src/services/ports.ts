@@ -156,6 +156,8 @@ export interface NotificationTarget {
     action: string | null;
     publicText: string | null;
     into: string | null;
+    /** Files relayed with the agency's answer. */
+    media?: { attachmentId: string; mimeType: string; name?: string }[];
   };
 }
 

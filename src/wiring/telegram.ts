@@ -11,7 +11,7 @@ import type { FlowSet } from '../engine/index.js';
 import { actAsOfficer, type CitizenOutcome } from '../services/casework.js';
 import type { CaseRecord } from '../services/case-ports.js';
 import type { InboundDeps } from '../services/handle-inbound.js';
-import type { MediaStore } from '../store/media.js';
+import { MediaReader, type MediaStore } from '../store/media.js';
 import type { Db } from '../store/prisma.js';
 import type { CaseHandling } from './case-handling.js';
 import { RedisInboundDedupe, type Redis } from '../store/redis.js';
@@ -39,6 +39,7 @@ export function buildTelegram(input: {
   workerConnection: Redis;
   flows: FlowSet;
   media: MediaStore;
+  mediaDir: string;
   now: () => Date;
   hooks?: TelegramHooks | undefined;
 }): TelegramWiring | null {
@@ -57,6 +58,7 @@ export function buildTelegram(input: {
     concurrency: config.WORKER_CONCURRENCY,
     records,
     saveFile: (file) => input.media.save({ channel: 'TELEGRAM', ...file }),
+    readFile: (attachmentId) => new MediaReader(input.db, input.mediaDir).read(attachmentId),
     texts: input.flows.texts,
     language: config.DEFAULT_LANGUAGE,
     log: input.log.child({ channel: 'telegram' }),

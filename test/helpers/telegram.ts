@@ -76,6 +76,7 @@ export class FakeTelegram {
         });
       });
     }
+    if (init?.body && typeof init.body !== 'string') return readBody(init.body).then((text) => this.respond(input, { ...init, body: multipartFields(text) }));
     return Promise.resolve(this.respond(input, init));
   };
 
@@ -107,6 +108,12 @@ export class FakeTelegram {
         call.payload = { ...payload, message_id };
         return { message_id, date: 1795000000, chat: { id: Number(payload.chat_id), type: 'private' }, from: BOT_USER, text: payload.text };
       }
+      case 'sendPhoto':
+      case 'sendDocument': {
+        const message_id = this.nextMessageId++;
+        call.payload = { ...payload, message_id };
+        return { message_id, date: 1795000000, chat: { id: Number(payload.chat_id), type: 'private' }, from: BOT_USER };
+      }
       case 'createForumTopic':
         return { message_thread_id: this.nextMessageId++, name: payload.name, icon_color: 7322096 };
       case 'getFile': {
@@ -118,6 +125,29 @@ export class FakeTelegram {
         return true;
     }
   }
+}
+
+/** grammY uploads files as a multipart stream: collect it. */
+async function readBody(body: unknown): Promise<string> {
+  if (typeof body === 'object' && body !== null && Symbol.asyncIterator in body) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString('latin1');
+  }
+  return new Response(body as ConstructorParameters<typeof Response>[0]).text();
+}
+
+/** The fields of a multipart body as JSON (a file field becomes { filename, bytes }). */
+function multipartFields(text: string): string {
+  const fields: Record<string, unknown> = {};
+  for (const part of text.split(/--[^\r\n]+\r\n/)) {
+    const name = /name="([^"]+)"/.exec(part)?.[1];
+    if (!name) continue;
+    const value = part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n(--[^\r\n]*--)?\r?\n?$/, '');
+    const filename = /filename="([^"]*)"/.exec(part)?.[1];
+    fields[name] = filename !== undefined ? { filename, bytes: Buffer.byteLength(value, 'latin1') } : /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  return JSON.stringify(fields);
 }
 
 function json(status: number, body: unknown): Response {

@@ -4,6 +4,7 @@
  * the folder; no grammY type crosses it.
  */
 import type { RunnerHandle } from '@grammyjs/runner';
+import { InputFile } from 'grammy';
 import type { ConnectionOptions, Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -16,7 +17,7 @@ import { CLOUD_DOWNLOAD_LIMIT_BYTES } from './limits.js';
 import { createInbox, createInboxQueue, startInboxWorker } from './inbox.js';
 import { createDownloader, timerScheduler, type Scheduler } from './media.js';
 import { createPacer, type PaceRules } from './pace.js';
-import { createTelegramQueue, startTelegramSender, TelegramChannel, type SentRecords } from './outbox.js';
+import { createTelegramQueue, startTelegramSender, TelegramChannel, type ReadFile, type SentRecords } from './outbox.js';
 import { TelegramReceiver, type ReceiverDeps, type SavedFile } from './receiver.js';
 import type { TopicDeps } from './topics.js';
 import { isTopicClosed, topicButtons, topicName } from './topics.js';
@@ -49,6 +50,8 @@ export interface TelegramOptions {
   concurrency: number;
   records: SentRecords & ReceiverDeps['records'] & { clearUnreachable(chatId: string): Promise<void> };
   saveFile: (input: { chatId: string; data: Buffer; declaredMime: string; name?: string }) => Promise<SavedFile>;
+  /** Stored files to upload (an agency's answer with photos or documents). */
+  readFile: ReadFile;
   texts: Texts;
   language: Language;
   log: Logger;
@@ -165,7 +168,12 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
           editForumTopic: (chatId, threadId, name) => bot.api.editForumTopic(chatId, threadId, { name }),
           closeForumTopic: (chatId, threadId) => bot.api.closeForumTopic(chatId, threadId),
           reopenForumTopic: (chatId, threadId) => bot.api.reopenForumTopic(chatId, threadId),
+          sendFile: (chatId, file, other) => {
+            const upload = new InputFile(file.data, file.name);
+            return file.mimeType.startsWith('image/') ? bot.api.sendPhoto(chatId, upload, other) : bot.api.sendDocument(chatId, upload, other);
+          },
         },
+        readFile: options.readFile,
         pace: createPacer(options.redis, options.prefix, options.pace),
         now: options.now,
         records: options.records,

@@ -25,7 +25,7 @@ const OutboundSchema = z.object({
   text: z.string(),
   choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
   input: z.enum(['text', 'choice', 'date', 'location', 'media', 'yesno', 'summary']).optional(),
-  media: z.array(z.object({ url: z.string(), mimeType: z.string(), name: z.string().optional() })).optional(),
+  media: z.array(z.object({ url: z.string(), mimeType: z.string(), name: z.string().optional(), attachmentId: z.uuid().optional() })).optional(),
   replyTo: z.string().optional(),
 });
 const TopicStateSchema = z.strictObject({ complaintId: z.uuid(), threadId: z.number().int(), version: z.number().int().nonnegative(), name: z.string().min(1).max(128), closed: z.boolean() });
@@ -64,7 +64,12 @@ export interface SendApi {
   editForumTopic(chatId: string, threadId: number, name: string): Promise<unknown>;
   closeForumTopic(chatId: string, threadId: number): Promise<unknown>;
   reopenForumTopic(chatId: string, threadId: number): Promise<unknown>;
+  /** Uploads a stored file: a photo for images, a document otherwise. */
+  sendFile(chatId: string, file: { data: Buffer; mimeType: string; name: string }, other: Record<string, unknown>): Promise<{ message_id: number }>;
 }
+
+/** Reads a stored attachment back (the media store). */
+export type ReadFile = (attachmentId: string) => Promise<{ data: Buffer; mimeType: string; name: string | null } | null>;
 
 /** The Telegram side of the channel contract: renders nothing itself, queues for the sender worker. */
 export class TelegramChannel implements ChannelAdapter {
@@ -137,7 +142,7 @@ export function codeIn(text: string, codePrefix: string): string | null {
   return new RegExp(`\\b${codePrefix}-[0-9A-Z]{4}-[0-9A-Z]{4}\\b`).exec(text)?.[0] ?? null;
 }
 
-export function startTelegramSender(deps: { connection: ConnectionOptions; prefix: string; concurrency: number; api: SendApi; records: SentRecords; log: Logger; codePrefix: string; pace: Pacer; now: () => Date }): Worker {
+export function startTelegramSender(deps: { connection: ConnectionOptions; prefix: string; concurrency: number; api: SendApi; records: SentRecords; log: Logger; codePrefix: string; pace: Pacer; now: () => Date; readFile: ReadFile }): Worker {
   // Batches for one chat are sent one at a time in this process, in the order they were picked.
   const perChat = new KeyedSerialiser();
   const worker: Worker = new Worker(TELEGRAM_OUT_QUEUE, (job: Job, token?: string) => perChat.run(chatOf(job), () => sendBatch(job, token)), {
@@ -196,12 +201,22 @@ export function startTelegramSender(deps: { connection: ConnectionOptions; prefi
         const part = parts[i];
         if (!part) continue;
         await takeSlot(job, token, chatId, i, i === done && progress.success ? progress.data.slotAt : undefined);
+        const where = {
+          ...(threadId !== undefined ? { message_thread_id: threadId } : {}),
+          ...(part.replyToMessageId ? { reply_parameters: { message_id: part.replyToMessageId, allow_sending_without_reply: true } } : {}),
+        };
+        if (part.file) {
+          const stored = await deps.readFile(part.file.attachmentId);
+          if (stored) await deps.api.sendFile(chatId, { data: stored.data, mimeType: stored.mimeType, name: stored.name ?? part.file.name ?? 'berkas' }, where);
+          else deps.log.warn({ attachmentId: part.file.attachmentId }, 'attachment to send is gone; skipped');
+          await job.updateProgress({ sent: i + 1 });
+          continue;
+        }
         const sent = await deps.api.sendMessage(chatId, part.text, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
           ...(part.markup ? { reply_markup: part.markup } : {}),
-          ...(threadId !== undefined ? { message_thread_id: threadId } : {}),
-          ...(part.replyToMessageId ? { reply_parameters: { message_id: part.replyToMessageId, allow_sending_without_reply: true } } : {}),
+          ...where,
         });
         if (part.code && threadId === undefined) await deps.records.rememberSent(chatId, sent.message_id, part.code).catch((error: unknown) => deps.log.warn({ err: error }, 'could not record a sent telegram message'));
         await job.updateProgress({ sent: i + 1 });
