@@ -22,12 +22,13 @@ import { recoverPendingSubmissions } from './services/recovery.js';
 import { CachedCatalog } from './store/catalog.js';
 import { PgComplaintStore } from './store/complaints.js';
 import { describeDatabase, ensureDatabase, migrateDatabase } from './store/database.js';
-import { MediaStore } from './store/media.js';
+import { MediaReader, MediaStore } from './store/media.js';
+import { registerAnswerFiles } from './http/answer-files.js';
 import { createDb, createPool, type Db, type Pool } from './store/prisma.js';
 import { createRedis, RedisChatLock, RedisInboundDedupe, RedisRateLimiter, type Redis } from './store/redis.js';
 import { applySeed, isEmpty, readSeed } from './store/seed.js';
 import { PgSessionStore } from './store/sessions.js';
-import { buildTelegram, officerGroups, replyToComplaint, updateClaims, withOfficerGroups, type TelegramHooks, type TelegramWiring } from './wiring/telegram.js';
+import { buildTelegram, officerGroups, replyToComplaint, withOfficerGroups, type TelegramHooks, type TelegramWiring } from './wiring/telegram.js';
 import { startWorkers } from './workers/workers.js';
 import { requireAdmin } from './http/admin-guard.js';
 import type { AuthenticateAdmin } from './services/admin-principal.js';
@@ -119,7 +120,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const channels = new ChannelRegistry();
   channels.register(webchat);
   const media = new MediaStore(db, resolvePath(config.MEDIA_DIR));
-  const telegram = buildTelegram({ config, log, db, redis, queueConnection, workerConnection, flows, media, now, hooks: options.telegram });
+  const telegram = buildTelegram({ config, log, db, redis, queueConnection, workerConnection, flows, media, mediaDir: resolvePath(config.MEDIA_DIR), now, hooks: options.telegram });
   if (telegram) {
     channels.register(telegram.runtime.channel);
     // A refused token stops start-up here, before any worker runs; receiving roles also set the command menu.
@@ -142,6 +143,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   // With WhatsApp, new complaints are announced in the agency's registered WhatsApp group too.
   const afterStore = whatsapp ? announceInGroups(whatsapp, { ...cases, afterStore: caseHooks.afterStore }, log).afterStore : caseHooks.afterStore;
   if (groups) cases.casework.onForwarded = (complaintId) => groups.openTopicFor(complaintId);
+  // Its topic follows the complaint: the status in the name, closed when finished, reopened with it.
+  if (groups) cases.casework.onChanged = (complaintId) => groups.syncTopicFor(complaintId);
   const inboundDeps: InboundDeps = {
     flows,
     catalog,
@@ -186,7 +189,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (recovered > 0) log.warn({ count: recovered }, 're-enqueued confirmed submissions left pending');
     await queues.maintenance.upsertJobScheduler('recover-pending', { every: config.RECOVERY_INTERVAL_SECONDS * 1000 }, { name: 'recover' });
   }
-  if (telegram && role !== 'web') workers.push(telegram.runtime.startSender());
+  // Telegram updates are queued on arrival (webhook or polling) and handled by this worker.
+  if (telegram && role !== 'web') workers.push(telegram.runtime.startSender(), telegram.runtime.startReceiver());
   // The socket lives in one process (all | channels): it receives, and only it sends WhatsApp messages.
   if (whatsapp && (role === 'all' || role === 'channels')) {
     attachWhatsApp(whatsapp, { handle, cases, citizenCases: caseHooks.citizenCases, redis, flows, config });
@@ -219,8 +223,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     });
     await admin.register(http, [queues.intake, queues.notify, queues.deadlines, queues.maintenance]);
+    // Files of the agencies' answers, for the web chat that filed the complaint.
+    registerAnswerFiles(http, new MediaReader(db, resolvePath(config.MEDIA_DIR)));
     if (telegram && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET) {
-      telegram.runtime.registerWebhook(http, { secret: config.TELEGRAM_WEBHOOK_SECRET, ...updateClaims(redis, prefix) });
+      telegram.runtime.registerWebhook(http, { secret: config.TELEGRAM_WEBHOOK_SECRET });
     }
     // The pairing QR exists where the socket lives; operators only.
     if (whatsapp && role === 'all') whatsapp.runtime.registerAdminRoutes(http, requireAdmin(options.authenticateAdmin ?? admin.authenticate, ['OPERATOR']));

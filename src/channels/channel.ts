@@ -5,14 +5,14 @@
  */
 import type { Channel, InboundMessage, OutboundMessage } from '../domain/index.js';
 import type { InboundOutcome } from '../services/handle-inbound.js';
-import { SendError, type ChatRef, type MessageSender } from '../services/ports.js';
+import { SendError, type ChatRef, type MessageSender, type SendOptions } from '../services/ports.js';
 
 export type InboundHandler = (message: InboundMessage) => Promise<InboundOutcome>;
 
 export interface ChannelAdapter {
   readonly channel: Channel;
-  /** Delivers messages to one chat of this channel; throws SendError. */
-  send(chatId: string, messages: readonly OutboundMessage[]): Promise<void>;
+  /** Delivers messages to one chat of this channel; throws SendError. A `key` delivers at most once where the channel can. */
+  send(chatId: string, messages: readonly OutboundMessage[], key?: string): Promise<void>;
   /** Starts receiving (polling, sockets); HTTP-driven channels register routes instead. */
   start?(handler: InboundHandler): Promise<void>;
   stop?(): Promise<void>;
@@ -30,11 +30,11 @@ export class ChannelRegistry implements MessageSender {
     return [...this.adapters.values()];
   }
 
-  async send(chat: ChatRef, messages: readonly OutboundMessage[]): Promise<void> {
+  async send(chat: ChatRef, messages: readonly OutboundMessage[], options?: SendOptions): Promise<void> {
     if (messages.length === 0) return;
     const adapter = this.adapters.get(chat.channel);
     if (!adapter) throw new SendError(`channel ${chat.channel} is not configured in this deployment`, false);
-    await adapter.send(chat.chatId, messages);
+    await adapter.send(chat.chatId, messages, options?.key);
   }
 }
 

@@ -50,7 +50,13 @@ export interface OutboundMessage {
   text: string;
   choices?: Choice[];
   input?: InputHint;
-  media?: { url: string; mimeType: string; name?: string }[];
+  /**
+   * Files shown with the text. `url` is where a browser can fetch it (the web chat adds its chat id
+   * as the proof of ownership); `attachmentId` names a stored attachment, which messaging channels
+   * (Telegram, WhatsApp) upload from the media store instead of linking. Optional: older producers
+   * and channels that only link keep working.
+   */
+  media?: { url: string; mimeType: string; name?: string; attachmentId?: string }[];
   /** Platform message id this answers, where the channel can quote it. */
   replyTo?: string;
 }

@@ -59,9 +59,11 @@ export interface CaseChange {
   duplicateOfId?: string | null;
   stamp?: 'forwardedAt' | 'inProgressAt' | 'followedUpAt' | 'closedAt';
   addCopies?: string[];
+  /** Stored attachments (not yet tied to a complaint) that become this complaint's files. */
+  attachmentIds?: string[];
   events: NewEvent[];
-  /** A message of the complaint's thread to keep (the agency's answer, the citizen's reply). */
-  message?: { direction: 'IN' | 'OUT'; channel: Channel; chatId: string; text: string; platformMessageId?: string };
+  /** A message of the complaint's thread to keep (the agency's answer, the citizen's reply), with the files it carries. */
+  message?: { direction: 'IN' | 'OUT'; channel: Channel; chatId: string; text: string; platformMessageId?: string; attachmentIds?: string[] };
 }
 
 export type ApplyResult = { ok: true; eventIds: string[]; notifyEventIds: string[] } | { ok: false; reason: 'conflict' };

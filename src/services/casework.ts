@@ -6,6 +6,7 @@
  */
 import { decideAccess, decideRoute, decideTransition, isWithin, mayForwardTo, mayPerform, type ComplaintStatus, type DeadlineKind, type OfficerAction } from '../domain/index.js';
 import type { AgencyDirectory, CaseChange, CaseRecord, CaseStore, NewEvent, OfficerRecord } from './case-ports.js';
+import type { MediaRef } from '../domain/index.js';
 import type { ChatRef, NotificationQueue } from './ports.js';
 
 export interface CaseworkDeps {
@@ -19,11 +20,14 @@ export interface CaseworkDeps {
   showOfficerNames: boolean;
   /** After a complaint reaches a new agency (a channel may open a thread for it, e.g. a forum topic). */
   onForwarded?: (complaintId: string) => Promise<void>;
+  /** After any change (a channel may show the new status, e.g. rename or close a forum topic); best effort, never blocks the change. */
+  onChanged?: (complaintId: string) => Promise<void>;
 }
 
 export type OfficerRequest =
   | { action: 'forward'; code: string; agencyCode: string; copyCodes: string[] }
-  | { action: 'hold' | 'archive' | 'answer' | 'resolve' | 'note'; code: string; text: string }
+  /** `media`: files the officer sent with it (already in the media store); an answer's are relayed to the citizen, a note's stay internal. */
+  | { action: 'hold' | 'archive' | 'answer' | 'resolve' | 'note'; code: string; text: string; media?: MediaRef[] }
   | { action: 'not_authority'; code: string; text: string; agencyCode?: string }
   | { action: 'claim' | 'start' | 'close'; code: string }
   | { action: 'merge'; code: string; intoCode: string };
@@ -89,6 +93,7 @@ export async function actAsOfficer(deps: CaseworkDeps, officer: OfficerRecord, r
 async function afterChange(deps: CaseworkDeps, complaintId: string, notifyEventIds: string[], now: Date, restart?: readonly DeadlineKind[]): Promise<void> {
   for (const eventId of notifyEventIds) await deps.notifications.enqueueNotification({ complaintId, eventId });
   await deps.syncDeadlines(complaintId, now, restart);
+  if (deps.onChanged) await deps.onChanged(complaintId).catch(() => undefined);
 }
 
 /** A complaint that reaches a new agency gives it its own working days to answer and resolve. */
@@ -179,18 +184,23 @@ async function plan(deps: CaseworkDeps, officer: OfficerRecord, c: CaseRecord, t
     case 'resolve': {
       const text = await expandCanned(deps, c, request.text);
       if (text === null) return { refusal: `Templat jawaban "${request.text.slice(1)}" tidak ada untuk instansi ini.` };
+      const files = attachmentIdsOf(request.media);
       return {
         change: {
           assigneeId: c.assigneeId ?? officer.id,
           stamp: 'followedUpAt',
-          message: { direction: 'OUT', channel: c.chat.channel, chatId: c.chat.chatId, text },
-          events: [officerEvent(officer, { type: 'MESSAGE_OUT', data: { action: request.action, publicText: text + signature }, notify: true })],
+          ...(files.length ? { attachmentIds: files } : {}),
+          message: { direction: 'OUT', channel: c.chat.channel, chatId: c.chat.chatId, text, ...(files.length ? { attachmentIds: files } : {}) },
+          events: [officerEvent(officer, { type: 'MESSAGE_OUT', data: { action: request.action, publicText: text + signature, ...(files.length ? { attachmentIds: files.join(',') } : {}) }, notify: true })],
         },
         done: 'jawaban dikirim ke pelapor; pelapor diminta menilai.',
       };
     }
-    case 'note':
-      return { change: { events: [officerEvent(officer, { type: 'NOTE', data: { action: 'note', internalText: request.text }, notify: false })] }, done: 'catatan internal disimpan (tidak dikirim ke pelapor).' };
+    case 'note': {
+      const files = attachmentIdsOf(request.media);
+      const data = { action: 'note', internalText: request.text, ...(files.length ? { attachmentIds: files.join(',') } : {}) };
+      return { change: { ...(files.length ? { attachmentIds: files } : {}), events: [officerEvent(officer, { type: 'NOTE', data, notify: false })] }, done: 'catatan internal disimpan (tidak dikirim ke pelapor).' };
+    }
     case 'close':
       return {
         // Closing over the citizen's objection is closed-but-not-fixed, not resolved.
@@ -214,6 +224,8 @@ async function plan(deps: CaseworkDeps, officer: OfficerRecord, c: CaseRecord, t
     }
   }
 }
+
+const attachmentIdsOf = (media: MediaRef[] | undefined): string[] => (media ?? []).map((m) => m.attachmentId);
 
 /** "#kode" picks the agency's canned answer; {kode}, {judul}, {instansi} are filled in. */
 async function expandCanned(deps: CaseworkDeps, c: CaseRecord, text: string): Promise<string | null> {

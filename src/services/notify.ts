@@ -24,12 +24,13 @@ export async function sendNotification(deps: NotifyDeps, job: { complaintId: str
   const dedupeKey = `notice-${job.eventId}`;
   if (await deps.store.wasSent(dedupeKey)) return 'already-sent';
   const message = composeNotice(deps.texts, target);
-  await deps.sender.send(target.chat, [message]);
+  // Keyed by the event and chat: a notify job retried after the send (before recordSent) does not send twice.
+  await deps.sender.send(target.chat, [message], { key: noticeKey(job.eventId, target.chat) });
   await deps.store.recordSent(target, dedupeKey, message.text, deps.now());
   // Reporters of merged duplicates follow the status, never the survivor's content (answers,
   // questions to its reporter) and nothing at all of a rahasia one.
   if (!target.confidential && target.event.publicText === null) {
-    for (const chat of target.alsoTell) await deps.sender.send(chat, [message]).catch(() => undefined); // best effort: the notice itself is recorded
+    for (const chat of target.alsoTell) await deps.sender.send(chat, [message], { key: noticeKey(job.eventId, chat) }).catch(() => undefined); // best effort: the notice itself is recorded
   }
   // The follow-up question is a convenience: if the chat is busy the citizen can still answer with
   // "nilai <kode>" or "tambah <kode>", so a failure here must not make the notice job retry.
@@ -37,6 +38,14 @@ export async function sendNotification(deps: NotifyDeps, job: { complaintId: str
   const flow = action === 'answer' || action === 'resolve' ? 'feedback' : action === 'hold' ? 'reply' : null;
   if (deps.startFlow && flow) await deps.startFlow(target.chat, flow, target.trackingCode).catch(() => undefined);
   return 'sent';
+}
+
+/** Where the reporter's browser fetches a file of the agency's answer (the web chat adds `?chatId=`). */
+export const attachmentPath = (attachmentId: string) => `/api/webchat/files/${attachmentId}`;
+
+/** The delivery key of one notice to one chat: never contains ':' and is never purely numeric. */
+export function noticeKey(eventId: string, chat: ChatRef): string {
+  return `notice-${eventId}-${chat.channel.toLowerCase()}-${chat.chatId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
 export function composeNotice(texts: Texts, target: NotificationTarget): OutboundMessage {
@@ -51,8 +60,10 @@ export function composeNotice(texts: Texts, target: NotificationTarget): Outboun
     case 'start':
       return say('notify_in_progress');
     case 'answer':
-    case 'resolve':
-      return say('notify_answer', { answer: event.publicText ?? '' });
+    case 'resolve': {
+      const media = (event.media ?? []).map((m) => ({ url: attachmentPath(m.attachmentId), mimeType: m.mimeType, attachmentId: m.attachmentId, ...(m.name ? { name: m.name } : {}) }));
+      return { ...say('notify_answer', { answer: event.publicText ?? '' }), ...(media.length ? { media } : {}) };
+    }
     case 'close':
       return say('notify_closed');
     case 'auto_close':

@@ -48,9 +48,18 @@ export interface RateLimiter {
   hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
 }
 
-/** Delivers bot messages to a chat on its channel. Throws {@link SendError} on failure. */
+/**
+ * Delivers bot messages to a chat on its channel. Throws {@link SendError} on failure.
+ * `options.key` names the delivery (a notice's event, say): channels that queue their sends
+ * (Telegram) deliver a key at most once, so a retried caller never sends twice.
+ */
 export interface MessageSender {
-  send(chat: ChatRef, messages: readonly OutboundMessage[]): Promise<void>;
+  send(chat: ChatRef, messages: readonly OutboundMessage[], options?: SendOptions): Promise<void>;
+}
+
+export interface SendOptions {
+  /** Idempotency key: letters, digits, '-' and '_' (other characters are replaced). */
+  key?: string;
 }
 
 export class SendError extends Error {
@@ -147,6 +156,8 @@ export interface NotificationTarget {
     action: string | null;
     publicText: string | null;
     into: string | null;
+    /** Files relayed with the agency's answer. */
+    media?: { attachmentId: string; mimeType: string; name?: string }[];
   };
 }
 

@@ -70,6 +70,10 @@ export class PgCaseStore implements CaseStore {
       for (const agencyId of change.addCopies ?? []) {
         await tx.complaintCopy.upsert({ where: { complaintId_agencyId: { complaintId, agencyId } }, create: { complaintId, agencyId }, update: {} });
       }
+      if (change.attachmentIds?.length) {
+        // Only files nobody claimed yet: an id can never move another complaint's file.
+        await tx.attachment.updateMany({ where: { id: { in: change.attachmentIds }, complaintId: null }, data: { complaintId } });
+      }
       if (change.message) {
         await tx.message.create({
           data: {
@@ -79,6 +83,7 @@ export class PgCaseStore implements CaseStore {
             direction: change.message.direction,
             platformMessageId: change.message.platformMessageId ?? null,
             text: change.message.text,
+            ...(change.message.attachmentIds?.length ? { content: { attachmentIds: change.message.attachmentIds } } : {}),
           },
         });
       }

@@ -213,6 +213,8 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
       return typeof value === 'string' ? value : null;
     };
     const route = field('route');
+    const fileIds = (field('attachmentIds') ?? '').split(',').filter((id) => /^[0-9a-f-]{36}$/.test(id));
+    const files = fileIds.length ? await this.db.attachment.findMany({ where: { id: { in: fileIds }, complaintId }, select: { id: true, mimeType: true, originalName: true } }) : [];
     return {
       chat: { channel: event.complaint.channel, chatId: event.complaint.chatId },
       alsoTell: (complaintAgency?.merged ?? []).map((m) => ({ channel: m.channel, chatId: m.chatId })),
@@ -229,6 +231,7 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
         action: field('action'),
         publicText: field('publicText'),
         into: field('into'),
+        ...(files.length ? { media: files.map((f) => ({ attachmentId: f.id, mimeType: f.mimeType, ...(f.originalName ? { name: f.originalName } : {}) })) } : {}),
       },
     };
   }

@@ -3,7 +3,7 @@
  * Attachment row. The type is read from the bytes, not trusted from the client.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Channel, MediaKind, MediaRef } from '../domain/index.js';
@@ -31,6 +31,35 @@ export class MediaStore {
       data: { channel: input.channel, chatId: input.chatId, kind, mimeType, sizeBytes: input.data.length, originalName: input.name?.slice(0, 255) ?? null, storageKey, sha256 },
     });
     return { ok: true, media: { attachmentId: row.id, kind, mimeType, sizeBytes: row.sizeBytes, ...(row.originalName ? { name: row.originalName } : {}) } };
+  }
+}
+
+export interface StoredFile {
+  data: Buffer;
+  mimeType: string;
+  name: string | null;
+}
+
+/** Reading stored files back: for the channels that upload them, and for the reporter's browser. */
+export class MediaReader {
+  constructor(private readonly db: Db, private readonly dir: string) {}
+
+  async read(attachmentId: string): Promise<StoredFile | null> {
+    const row = await this.db.attachment.findUnique({ where: { id: attachmentId } });
+    if (!row) return null;
+    return { data: await readFile(join(this.dir, row.storageKey)), mimeType: row.mimeType, name: row.originalName };
+  }
+
+  /**
+   * A file of an agency's answer, for the reporter of that complaint only: the attachment must be
+   * listed on an outbound message of a complaint filed from this chat. Internal notes' files never are.
+   */
+  async readForReporter(attachmentId: string, chat: { channel: Channel; chatId: string }): Promise<StoredFile | null> {
+    const shared = await this.db.message.findFirst({
+      where: { direction: 'OUT', content: { path: ['attachmentIds'], array_contains: [attachmentId] }, complaint: { channel: chat.channel, chatId: chat.chatId } },
+      select: { id: true },
+    });
+    return shared ? this.read(attachmentId) : null;
   }
 }
 

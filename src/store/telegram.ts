@@ -57,8 +57,13 @@ export class PgTelegramRecords {
     await this.db.telegramTopic.upsert({ where: { complaintId: topic.complaintId }, create: topic, update: {} });
   }
 
-  async findTopic(complaintId: string): Promise<{ chatId: string; threadId: number; trackingCode: string } | null> {
-    return this.db.telegramTopic.findUnique({ where: { complaintId }, select: { chatId: true, threadId: true, trackingCode: true } });
+  async findTopic(complaintId: string): Promise<{ chatId: string; threadId: number; trackingCode: string; name: string | null; closed: boolean; syncedVersion: number } | null> {
+    return this.db.telegramTopic.findUnique({ where: { complaintId }, select: { chatId: true, threadId: true, trackingCode: true, name: true, closed: true, syncedVersion: true } });
+  }
+
+  /** What the topic shows now, and the complaint version it reflects. */
+  async saveTopicState(complaintId: string, state: { name: string; closed: boolean; syncedVersion: number }): Promise<void> {
+    await this.db.telegramTopic.updateMany({ where: { complaintId }, data: state });
   }
 
   async findTopicCode(chatId: string, threadId: number): Promise<string | null> {

@@ -4,14 +4,14 @@
  * citizen's reply-to a complaint message, added to that complaint's thread.
  */
 import type { Logger } from 'pino';
-import { createTelegram, topicButtons, topicName, type OfficerGroups, type Scheduler, type TelegramRuntime } from '../channels/telegram/index.js';
+import { createTelegram, isTopicClosed, topicButtons, topicName, type OfficerGroups, type PaceRules, type Scheduler, type TelegramRuntime } from '../channels/telegram/index.js';
 import type { Config } from '../config.js';
 import type { InboundMessage, OutboundMessage } from '../domain/index.js';
 import type { FlowSet } from '../engine/index.js';
 import { actAsOfficer, type CitizenOutcome } from '../services/casework.js';
 import type { CaseRecord } from '../services/case-ports.js';
 import type { InboundDeps } from '../services/handle-inbound.js';
-import type { MediaStore } from '../store/media.js';
+import { MediaReader, type MediaStore } from '../store/media.js';
 import type { Db } from '../store/prisma.js';
 import type { CaseHandling } from './case-handling.js';
 import { RedisInboundDedupe, type Redis } from '../store/redis.js';
@@ -21,6 +21,8 @@ import { PgTelegramRecords } from '../store/telegram.js';
 export interface TelegramHooks {
   fetch?: typeof fetch;
   scheduler?: Scheduler;
+  inboxBackoffMs?: number;
+  pace?: PaceRules;
 }
 
 export interface TelegramWiring {
@@ -37,6 +39,7 @@ export function buildTelegram(input: {
   workerConnection: Redis;
   flows: FlowSet;
   media: MediaStore;
+  mediaDir: string;
   now: () => Date;
   hooks?: TelegramHooks | undefined;
 }): TelegramWiring | null {
@@ -50,29 +53,22 @@ export function buildTelegram(input: {
     codePrefix: config.TRACKING_CODE_PREFIX,
     queueConnection: input.queueConnection,
     workerConnection: input.workerConnection,
+    redis: input.redis,
     prefix: config.REDIS_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     records,
     saveFile: (file) => input.media.save({ channel: 'TELEGRAM', ...file }),
+    readFile: (attachmentId) => new MediaReader(input.db, input.mediaDir).read(attachmentId),
     texts: input.flows.texts,
     language: config.DEFAULT_LANGUAGE,
     log: input.log.child({ channel: 'telegram' }),
     now: input.now,
     fetch: input.hooks?.fetch,
     scheduler: input.hooks?.scheduler,
+    inboxBackoffMs: input.hooks?.inboxBackoffMs,
+    pace: input.hooks?.pace,
   });
   return { runtime, records };
-}
-
-/** update_id claims for the webhook: SET NX with a TTL under the deployment's prefix. */
-export function updateClaims(redis: Redis, prefix: string, ttlSeconds = 24 * 3600) {
-  const key = (updateId: number) => `${prefix}:telegram:update:${updateId}`;
-  return {
-    claim: async (updateId: number) => (await redis.set(key(updateId), '1', 'EX', ttlSeconds, 'NX')) === 'OK',
-    release: async (updateId: number) => {
-      await redis.del(key(updateId));
-    },
-  };
 }
 
 /**
@@ -136,8 +132,16 @@ export function officerGroups(telegram: TelegramWiring, cases: CaseHandling) {
     const registered = await telegram.records.findAgencyGroups(chain);
     const group = chain.map((id) => registered.find((g) => g.agencyId === id)).find((g) => g !== undefined);
     if (!group) return;
-    const topic = { complaintId: c.id, trackingCode: c.trackingCode, name: topicName(c.trackingCode, c.categoryName) };
+    const topic = { complaintId: c.id, trackingCode: c.trackingCode, name: topicName(c.trackingCode, c.categoryName, c.status) };
     await telegram.runtime.channel.openTopic(group.chatId, topic, topicSummary(c));
+  };
+
+  /** The topic shows the complaint's status in its name, and is closed while the complaint is finished. */
+  const syncTopicFor = async (complaintId: string) => {
+    const [c, topic] = await Promise.all([store.findCaseById(complaintId), telegram.records.findTopic(complaintId)]);
+    if (!c || !topic) return;
+    const state = { complaintId, threadId: topic.threadId, version: c.version, name: topicName(c.trackingCode, c.categoryName, c.status), closed: isTopicClosed(c.status) };
+    await telegram.runtime.channel.syncTopic(topic.chatId, state);
   };
 
   const postCitizenReply = async (code: string, text: string) => {
@@ -146,7 +150,7 @@ export function officerGroups(telegram: TelegramWiring, cases: CaseHandling) {
     if (topic) await telegram.runtime.channel.sendToTopic(topic.chatId, topic.threadId, [{ text: `💬 Pelapor menulis:\n${text}` }]);
   };
 
-  return { groups, openTopicFor, postCitizenReply };
+  return { groups, openTopicFor, postCitizenReply, syncTopicFor };
 }
 
 /** The topic's first post: what officers need, the reporter hidden (Telegram never shows the citizen's account). */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../src/app.js';
 import { projectRoot } from '../../src/app.js';
+import type { PaceRules } from '../../src/channels/telegram/index.js';
 import type { Config } from '../../src/config.js';
 import { deleteKeys, eventually, testConfig, type TestApp } from './app.js';
 
@@ -75,6 +76,7 @@ export class FakeTelegram {
         });
       });
     }
+    if (init?.body && typeof init.body !== 'string') return readBody(init.body).then((text) => this.respond(input, { ...init, body: multipartFields(text) }));
     return Promise.resolve(this.respond(input, init));
   };
 
@@ -106,6 +108,12 @@ export class FakeTelegram {
         call.payload = { ...payload, message_id };
         return { message_id, date: 1795000000, chat: { id: Number(payload.chat_id), type: 'private' }, from: BOT_USER, text: payload.text };
       }
+      case 'sendPhoto':
+      case 'sendDocument': {
+        const message_id = this.nextMessageId++;
+        call.payload = { ...payload, message_id };
+        return { message_id, date: 1795000000, chat: { id: Number(payload.chat_id), type: 'private' }, from: BOT_USER };
+      }
       case 'createForumTopic':
         return { message_thread_id: this.nextMessageId++, name: payload.name, icon_color: 7322096 };
       case 'getFile': {
@@ -117,6 +125,29 @@ export class FakeTelegram {
         return true;
     }
   }
+}
+
+/** grammY uploads files as a multipart stream: collect it. */
+async function readBody(body: unknown): Promise<string> {
+  if (typeof body === 'object' && body !== null && Symbol.asyncIterator in body) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString('latin1');
+  }
+  return new Response(body as ConstructorParameters<typeof Response>[0]).text();
+}
+
+/** The fields of a multipart body as JSON (a file field becomes { filename, bytes }). */
+function multipartFields(text: string): string {
+  const fields: Record<string, unknown> = {};
+  for (const part of text.split(/--[^\r\n]+\r\n/)) {
+    const name = /name="([^"]+)"/.exec(part)?.[1];
+    if (!name) continue;
+    const value = part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n(--[^\r\n]*--)?\r?\n?$/, '');
+    const filename = /filename="([^"]*)"/.exec(part)?.[1];
+    fields[name] = filename !== undefined ? { filename, bytes: Buffer.byteLength(value, 'latin1') } : /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  return JSON.stringify(fields);
 }
 
 function json(status: number, body: unknown): Response {
@@ -155,24 +186,31 @@ export function albumFixture(chatId: string): Update[] {
 }
 export const nextUpdateId = () => 100_000 + Math.floor(Math.random() * 1_000_000_000) + updateSeq++;
 
+/** Tests of other behaviour feed updates faster than a person: pacing has its own test (TELEGRAM_PACE). */
+export const LOOSE_PACE: PaceRules = { private: { intervalMs: 1, burst: 10_000 }, group: { intervalMs: 1, burst: 10_000 } };
+
 export interface TelegramTestApp extends TestApp {
   fake: FakeTelegram;
   albums: ManualScheduler;
-  /** Waits until the telegram-out queue has nothing waiting, delayed or active. */
+  /** Waits until telegram-in, then telegram-out, have nothing waiting, delayed or active. */
   settle: () => Promise<void>;
 }
 
-export async function startTelegramApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeTelegram; now?: () => Date } = {}): Promise<TelegramTestApp> {
+export async function startTelegramApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeTelegram; now?: () => Date; inboxBackoffMs?: number; pace?: PaceRules } = {}): Promise<TelegramTestApp> {
   const config = testConfig({ TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: 'test-secret-0123456789abcdef', ...overrides });
   const fake = options.fake ?? new FakeTelegram();
   const albums = new ManualScheduler();
-  const app = await createApp({ config, role: 'all', log: pino({ level: config.LOG_LEVEL }), telegram: { fetch: fake.fetch, scheduler: albums.schedule }, ...(options.now ? { now: options.now } : {}) });
-  const queue = app.telegram!.runtime.queue;
-  const settle = async () => {
-    await eventually(async () => {
-      const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
+  const app = await createApp({ config, role: 'all', log: pino({ level: config.LOG_LEVEL }), telegram: { fetch: fake.fetch, scheduler: albums.schedule, pace: options.pace ?? LOOSE_PACE, ...(options.inboxBackoffMs ? { inboxBackoffMs: options.inboxBackoffMs } : {}) }, ...(options.now ? { now: options.now } : {}) });
+  const { queue, inbox } = app.telegram!.runtime;
+  const drained = (q: typeof queue, what: string) =>
+    eventually(async () => {
+      const counts = await q.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
       return Object.values(counts).every((n) => n === 0);
-    }, 'the telegram outbox to drain');
+    }, what);
+  // Updates first (their handling queues the replies), then the replies.
+  const settle = async () => {
+    await drained(inbox, 'the telegram inbox to drain');
+    await drained(queue, 'the telegram outbox to drain');
   };
   return {
     ...app,

@@ -8,6 +8,7 @@ export interface BotMessage {
   text: string;
   choices?: { id: string; label: string }[];
   input?: string;
+  media?: { url: string; mimeType: string; name?: string }[];
 }
 
 export class WebchatClient {

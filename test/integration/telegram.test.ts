@@ -171,6 +171,7 @@ describe('Telegram outbound limits', () => {
     await expect(app.telegram!.runtime.channel.send(citizen.chatId, [{ text: 'x' }])).rejects.toMatchObject({ retryable: false });
     // Writing again (the user unblocked the bot and pressed Start) clears the record.
     await app.telegram!.runtime.handleUpdate({ ...fixture('blocked', citizen.chatId), my_chat_member: { ...(fixture('blocked', citizen.chatId).my_chat_member as object), new_chat_member: { status: 'member' } } });
+    await app.settle(); // updates are queued, then handled by the telegram-in worker
     expect(await app.db.telegramUnreachableChat.findUnique({ where: { chatId: citizen.chatId } })).toBeNull();
   });
 });

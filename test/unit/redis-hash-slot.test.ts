@@ -13,7 +13,10 @@ import { TELEGRAM_OUT_QUEUE } from '../../src/channels/telegram/outbox.js';
 import { ConfigSchema } from '../../src/config.js';
 import { QUEUE } from '../../src/queue/queues.js';
 import { RedisChatLock, RedisInboundDedupe, RedisRateLimiter } from '../../src/store/redis.js';
-import { updateClaims } from '../../src/wiring/telegram.js';
+import { createInbox, TELEGRAM_IN_QUEUE } from '../../src/channels/telegram/inbox.js';
+import { WHATSAPP_OUT_QUEUE } from '../../src/channels/whatsapp/outbox.js';
+import { RecentChoices } from '../../src/channels/whatsapp/choices.js';
+import pino from 'pino';
 
 /** CRC16-XMODEM over the hash tag, as Redis Cluster computes a key's slot (cluster-spec "Keys hash tags"). */
 export function hashSlot(key: string): number {
@@ -84,11 +87,13 @@ describe('Redis keys and the Cluster hash tag', () => {
     const webchat = new WebchatChannel(redis, prefix, 200);
     await webchat.send('chat-1', [{ text: 'halo' }]);
     await webchat.read('chat-1', undefined);
-    const claims = updateClaims(redis, prefix);
-    await claims.claim(1);
-    await claims.release(1);
+    // The Telegram inbox's re-delivery marker (the queue itself is checked below with the others).
+    const queue = { add: () => Promise.resolve(undefined) } as unknown as Parameters<typeof createInbox>[0]['queue'];
+    await createInbox({ queue, redis, prefix, log: pino({ level: 'silent' }) }).enqueue({ update_id: 1 });
+    const choices = new RecentChoices(redis, prefix);
+    await choices.remember('6281234567890', [{ text: 'pilih', choices: [{ id: 'a', label: 'A' }] }]);
     const queueKeys = new QueueKeys(prefix);
-    for (const name of [...Object.values(QUEUE), TELEGRAM_OUT_QUEUE]) {
+    for (const name of [...Object.values(QUEUE), TELEGRAM_OUT_QUEUE, TELEGRAM_IN_QUEUE, WHATSAPP_OUT_QUEUE]) {
       for (const type of ['wait', 'active', 'meta', 'events', 'id', 'repeat', 'de', 'stalled-check', 'ADU-7KQ2-M9XD']) keys.push(queueKeys.toKey(name, type));
     }
 

@@ -1,11 +1,12 @@
 /**
- * The grammY Bot: its HTTP client (fetch and apiRoot injectable), the middleware that feeds the
- * receiver one update at a time per chat, start-up checks, and long polling with @grammyjs/runner.
+ * The grammY Bot: its HTTP client (fetch and apiRoot injectable), the middleware that hands each
+ * polled update on (to the inbound queue, see inbox.ts) one at a time per chat, start-up checks,
+ * and long polling with @grammyjs/runner.
  */
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, GrammyError } from 'grammy';
+import type { Update } from 'grammy/types';
 import type { Logger } from 'pino';
-import type { TelegramReceiver } from './receiver.js';
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org';
 /** HTTP timeout of one Bot API call; getUpdates long-polls for 30 s. */
@@ -27,7 +28,7 @@ export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', '
 
 export class TelegramStartError extends Error {}
 
-export function createBot(options: { token: string; apiRoot?: string | undefined; fetch?: typeof fetch | undefined; log: Logger; receiver: () => TelegramReceiver | null }): Bot {
+export function createBot(options: { token: string; apiRoot?: string | undefined; fetch?: typeof fetch | undefined; log: Logger; onUpdate: (update: Update) => Promise<void> }): Bot {
   const bot = new Bot(options.token, {
     client: {
       ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
@@ -39,9 +40,7 @@ export function createBot(options: { token: string; apiRoot?: string | undefined
   // One update at a time per chat (and per sender), across the runner's concurrency.
   bot.use(sequentialize((ctx) => [ctx.chat?.id, ctx.from?.id].filter((id) => id !== undefined).map(String)));
   bot.use(async (ctx) => {
-    const receiver = options.receiver();
-    if (!receiver) return;
-    await receiver.process(ctx.update);
+    await options.onUpdate(ctx.update);
   });
   bot.catch((error) => options.log.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed'));
   return bot;

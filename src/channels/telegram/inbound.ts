@@ -28,7 +28,7 @@ export type Reading =
   /** The user blocked (kicked) or unblocked the bot in a private chat. */
   | { kind: 'reachability'; chatId: string; reachable: boolean }
   /** A message in a group: officers' forum groups are looked up by the receiver (topics.ts). */
-  | { kind: 'group'; chatId: string; senderId: string; messageId: number; threadId?: number; text?: string; hasMedia: boolean }
+  | { kind: 'group'; chatId: string; senderId: string; messageId: number; threadId?: number; text?: string; hasMedia: boolean; file?: FileToFetch }
   /** A button pressed in a group (a topic's action buttons). */
   | { kind: 'group-button'; callbackQueryId: string; chatId: string; senderId: string; data: string; threadId?: number }
   | { kind: 'ignored'; reason: string };
@@ -94,6 +94,7 @@ function readMessage(msg: TgMessage, receivedAt: Date): Reading {
   if (!msg.from || msg.from.is_bot) return { kind: 'ignored', reason: 'message without a human sender' };
   if (msg.chat.type !== 'private') {
     const text = msg.text !== undefined ? stripBotName(msg) : msg.caption;
+    const file = fileOf(msg);
     return {
       kind: 'group',
       chatId: String(msg.chat.id),
@@ -101,7 +102,8 @@ function readMessage(msg: TgMessage, receivedAt: Date): Reading {
       messageId: msg.message_id,
       ...(msg.is_topic_message && msg.message_thread_id !== undefined ? { threadId: msg.message_thread_id } : {}),
       ...(text !== undefined ? { text } : {}),
-      hasMedia: fileOf(msg) !== null,
+      hasMedia: file !== null,
+      ...(file ? { file } : {}),
     };
   }
   const chatId = String(msg.chat.id);

@@ -1,31 +1,39 @@
 /**
- * The Telegram channel, assembled: the bot, the receiver, the outbox and its sender worker, and
- * the webhook route. This is the only export of the folder; no grammY type crosses it.
+ * The Telegram channel, assembled: the bot, the inbound queue and its worker (which feeds the
+ * receiver), the outbox and its sender worker, and the webhook route. This is the only export of
+ * the folder; no grammY type crosses it.
  */
 import type { RunnerHandle } from '@grammyjs/runner';
+import { InputFile } from 'grammy';
 import type { ConnectionOptions, Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Language } from '../../domain/index.js';
 import type { Texts } from '../../engine/index.js';
 import type { InboundHandler } from '../channel.js';
 import { createBot, DEFAULT_API_ROOT, initBot, startPolling } from './bot.js';
 import { CLOUD_DOWNLOAD_LIMIT_BYTES } from './limits.js';
+import { createInbox, createInboxQueue, startInboxWorker } from './inbox.js';
 import { createDownloader, timerScheduler, type Scheduler } from './media.js';
-import { createTelegramQueue, startTelegramSender, TelegramChannel, type SentRecords } from './outbox.js';
+import { createPacer, type PaceRules } from './pace.js';
+import { createTelegramQueue, startTelegramSender, TelegramChannel, type ReadFile, type SentRecords } from './outbox.js';
 import { TelegramReceiver, type ReceiverDeps, type SavedFile } from './receiver.js';
 import type { TopicDeps } from './topics.js';
-import { topicButtons, topicName } from './topics.js';
+import { isTopicClosed, topicButtons, topicName } from './topics.js';
 import { registerTelegramWebhook } from './webhook.js';
 import { isUpdate } from './updates.js';
+export { TELEGRAM_IN_QUEUE } from './inbox.js';
 
 export { TelegramChannel } from './outbox.js';
 export { TelegramStartError } from './bot.js';
 export { TELEGRAM_OUT_QUEUE } from './outbox.js';
 export type { Scheduler } from './media.js';
+export type { PaceRules } from './pace.js';
+export type { TopicState } from './outbox.js';
 /** What the officers' groups need from case handling (wiring/telegram.ts provides it). */
 export type OfficerGroups = Pick<TopicDeps, 'registerGroup' | 'isRegisteredGroup' | 'codeOfTopic' | 'act'>;
-export { topicButtons, topicName };
+export { isTopicClosed, topicButtons, topicName };
 
 export interface TelegramOptions {
   token: string;
@@ -36,10 +44,14 @@ export interface TelegramOptions {
   codePrefix: string;
   queueConnection: ConnectionOptions;
   workerConnection: ConnectionOptions;
+  /** update_id markers (de-duplication of re-delivered updates). */
+  redis: Redis;
   prefix: string;
   concurrency: number;
   records: SentRecords & ReceiverDeps['records'] & { clearUnreachable(chatId: string): Promise<void> };
   saveFile: (input: { chatId: string; data: Buffer; declaredMime: string; name?: string }) => Promise<SavedFile>;
+  /** Stored files to upload (an agency's answer with photos or documents). */
+  readFile: ReadFile;
   texts: Texts;
   language: Language;
   log: Logger;
@@ -47,6 +59,10 @@ export interface TelegramOptions {
   /** Tests: a fake Bot API (every call, file downloads included, goes through it) and hand-fired timers. */
   fetch?: typeof fetch | undefined;
   scheduler?: Scheduler | undefined;
+  /** Tests: first retry delay of a failed inbound update (default 1 s, doubling). */
+  inboxBackoffMs?: number | undefined;
+  /** Per-chat pacing (default Telegram's limits, pace.ts); tests of other behaviour may loosen it. */
+  pace?: PaceRules | undefined;
 }
 
 export interface TelegramRuntime {
@@ -55,14 +71,18 @@ export interface TelegramRuntime {
   init(options: { setCommands: boolean }): Promise<void>;
   /** Starts reading updates into the inbound handler (webhook or polling feed them). */
   attach(handle: InboundHandler, replyToComplaint?: ReceiverDeps['replyToComplaint'], groups?: OfficerGroups): void;
-  /** Feeds one update as Telegram would (the webhook route, tests). */
+  /** Delivers one update as Telegram's webhook would: queued once per update_id (tests). */
   handleUpdate(update: unknown): Promise<void>;
   startPolling(): Promise<void>;
   startSender(): Worker;
-  registerWebhook(app: FastifyInstance, options: { secret: string; claim: (updateId: number) => Promise<boolean>; release: (updateId: number) => Promise<void> }): void;
+  /** The worker that handles queued updates (roles that receive: all, worker, channels). */
+  startReceiver(): Worker;
+  registerWebhook(app: FastifyInstance, options: { secret: string }): void;
   /** Waits for album flushes already under way. */
   idle(): Promise<void>;
   queue: Queue;
+  /** The inbound updates (telegram-in). */
+  inbox: Queue;
   close(): Promise<void>;
 }
 
@@ -71,16 +91,22 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
   const apiRoot = options.apiRoot ?? DEFAULT_API_ROOT;
   const maxFileBytes = options.apiRoot ? options.maxFileBytes : Math.min(options.maxFileBytes, CLOUD_DOWNLOAD_LIMIT_BYTES);
   let receiver: TelegramReceiver | null = null;
-  const bot = createBot({ token: options.token, apiRoot: options.apiRoot, fetch: options.fetch, log, receiver: () => receiver });
+  const inboxQueue = createInboxQueue(options.queueConnection, options.prefix, options.inboxBackoffMs);
+  const inbox = createInbox({ queue: inboxQueue, redis: options.redis, prefix: options.prefix, log });
+  let stopping = false;
+  // Polling: each update is queued before the runner moves on; the inbox worker handles it.
+  const bot = createBot({ token: options.token, apiRoot: options.apiRoot, fetch: options.fetch, log, onUpdate: (update) => inbox.enqueueDurably(update, () => stopping) });
   const queue = createTelegramQueue(options.queueConnection, options.prefix);
   const channel = new TelegramChannel(queue, options.records);
   const download = createDownloader({ api: { getFile: (fileId) => bot.api.getFile(fileId) }, fetch: options.fetch ?? fetch, token: options.token, apiRoot, maxBytes: maxFileBytes, localFiles: Boolean(options.apiRoot) });
   let runner: RunnerHandle | null = null;
   let sender: Worker | null = null;
+  let inboxWorker: Worker | null = null;
 
   return {
     channel,
     queue,
+    inbox: inboxQueue,
     init: (init) => initBot(bot, log, init),
     attach(handle, replyToComplaint, groups) {
       const topicDeps: TopicDeps | undefined = groups && {
@@ -112,7 +138,21 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
         log.warn('not a telegram update; dropped');
         return;
       }
-      await bot.handleUpdate(update);
+      await inbox.enqueue(update);
+    },
+    startReceiver() {
+      inboxWorker = startInboxWorker({
+        connection: options.workerConnection,
+        prefix: options.prefix,
+        concurrency: options.concurrency,
+        log,
+        process: async (update) => {
+          // Not attached yet (start-up): fail, so the job is retried once the receiver is there.
+          if (!receiver) throw new Error('telegram receiver not attached yet');
+          await receiver.process(update);
+        },
+      });
+      return inboxWorker;
     },
     async startPolling() {
       runner = await startPolling(bot, log);
@@ -122,7 +162,20 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
         connection: options.workerConnection,
         prefix: options.prefix,
         concurrency: options.concurrency,
-        api: { sendMessage: (chatId, text, other) => bot.api.sendMessage(chatId, text, other), createForumTopic: (chatId, name) => bot.api.createForumTopic(chatId, name) },
+        api: {
+          sendMessage: (chatId, text, other) => bot.api.sendMessage(chatId, text, other),
+          createForumTopic: (chatId, name) => bot.api.createForumTopic(chatId, name),
+          editForumTopic: (chatId, threadId, name) => bot.api.editForumTopic(chatId, threadId, { name }),
+          closeForumTopic: (chatId, threadId) => bot.api.closeForumTopic(chatId, threadId),
+          reopenForumTopic: (chatId, threadId) => bot.api.reopenForumTopic(chatId, threadId),
+          sendFile: (chatId, file, other) => {
+            const upload = new InputFile(file.data, file.name);
+            return file.mimeType.startsWith('image/') ? bot.api.sendPhoto(chatId, upload, other) : bot.api.sendDocument(chatId, upload, other);
+          },
+        },
+        readFile: options.readFile,
+        pace: createPacer(options.redis, options.prefix, options.pace),
+        now: options.now,
         records: options.records,
         log,
         codePrefix: options.codePrefix,
@@ -130,14 +183,16 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
       return sender;
     },
     registerWebhook(app, hook) {
-      registerTelegramWebhook(app, { secret: hook.secret, handleUpdate: (update) => bot.handleUpdate(update), claim: hook.claim, release: hook.release });
+      registerTelegramWebhook(app, { secret: hook.secret, enqueue: (update) => inbox.enqueue(update) });
     },
     idle: () => receiver?.idle() ?? Promise.resolve(),
     async close() {
+      stopping = true;
       if (runner?.isRunning()) await runner.stop();
+      if (inboxWorker) await inboxWorker.close();
       await receiver?.drain();
       if (sender) await sender.close();
-      await queue.close();
+      await Promise.all([queue.close(), inboxQueue.close()]);
     },
   };
 }

@@ -15,7 +15,5 @@ export const CLOUD_DOWNLOAD_LIMIT_BYTES = 20 * 1024 * 1024;
 export const ALBUM_WAIT_MS = 800;
 /** Telegram's bulk limit is about 30 messages/s per bot; stay under it across all workers. */
 export const GLOBAL_SENDS_PER_SECOND = 25;
-/** Telegram re-sends an update whose webhook answer takes longer than this; answer before. */
-export const WEBHOOK_ANSWER_MS = 8_000;
-/** How long a webhook update_id is remembered to drop Telegram's re-deliveries. */
+/** How long an update_id is remembered to drop Telegram's re-deliveries. */
 export const UPDATE_DEDUPE_SECONDS = 24 * 3600;

@@ -1,10 +1,13 @@
 /**
  * Outbound under Telegram's limits. `send` queues one job per batch on `telegram-out`; the worker
- * sends under a global limiter, keeps a batch in order (progress = parts sent, so a retry never
+ * sends under a global limiter (25 jobs/s), paces each part per chat (pace.ts: 1/s in a private
+ * chat, 20/min in a group; a part whose slot is later moves the job to delayed, holding its slot,
+ * without spending an attempt), keeps a batch in order (progress = parts sent, so a retry never
  * repeats a part), backs off on 429 without spending an attempt, and records chats that blocked
- * the bot (403) or no longer exist (400 chat not found) instead of retrying them.
+ * the bot (403) or no longer exist (400 chat not found) instead of retrying them. Topic jobs bring a
+ * complaint's forum topic in line with its status (name, closed or open).
  */
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { GrammyError } from 'grammy';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -13,6 +16,7 @@ import { KeyedSerialiser } from '../../services/keyed-serialiser.js';
 import { SendError } from '../../services/ports.js';
 import type { ChannelAdapter } from '../channel.js';
 import { GLOBAL_SENDS_PER_SECOND } from './limits.js';
+import type { Pacer } from './pace.js';
 import { renderMessage, type TelegramPart } from './render.js';
 
 export const TELEGRAM_OUT_QUEUE = 'telegram-out';
@@ -21,12 +25,17 @@ const OutboundSchema = z.object({
   text: z.string(),
   choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
   input: z.enum(['text', 'choice', 'date', 'location', 'media', 'yesno', 'summary']).optional(),
-  media: z.array(z.object({ url: z.string(), mimeType: z.string(), name: z.string().optional() })).optional(),
+  media: z.array(z.object({ url: z.string(), mimeType: z.string(), name: z.string().optional(), attachmentId: z.uuid().optional() })).optional(),
   replyTo: z.string().optional(),
 });
+const TopicStateSchema = z.strictObject({ complaintId: z.uuid(), threadId: z.number().int(), version: z.number().int().nonnegative(), name: z.string().min(1).max(128), closed: z.boolean() });
+export type TopicState = z.infer<typeof TopicStateSchema>;
 export const SendJobSchema = z.strictObject({
   chatId: z.string().regex(/^-?\d+$/),
-  messages: z.array(OutboundSchema).min(1),
+  /** Empty only for a topic job. */
+  messages: z.array(OutboundSchema),
+  /** Bring the complaint's topic to this state (rename, close, reopen); older versions are skipped. */
+  topicState: TopicStateSchema.optional(),
   /** A forum topic of an officers' group. */
   threadId: z.number().int().optional(),
   /** Open the complaint's topic first (once), then post the messages in it. */
@@ -39,14 +48,28 @@ export interface SentRecords {
   markUnreachable(chatId: string, errorCode: number, description: string): Promise<void>;
   findUnreachable(chatId: string): Promise<{ errorCode: number; description: string } | null>;
   saveTopic(topic: { complaintId: string; trackingCode: string; chatId: string; threadId: number }): Promise<void>;
-  findTopic(complaintId: string): Promise<{ threadId: number } | null>;
+  findTopic(complaintId: string): Promise<{ threadId: number; name: string | null; closed: boolean; syncedVersion: number } | null>;
+  saveTopicState(complaintId: string, state: { name: string; closed: boolean; syncedVersion: number }): Promise<void>;
 }
+
+/** Progress of a batch: parts sent, and the pace slot the next part holds while the job is delayed. */
+const ProgressSchema = z.union([z.number().int().nonnegative().transform((sent): { sent: number; slotAt?: number } => ({ sent })), z.strictObject({ sent: z.number().int().nonnegative(), slotAt: z.number().optional() })]);
+/** A held slot is used when the job comes back within this long of it; later, a new slot is taken. */
+const HELD_SLOT_MS = 10_000;
 
 /** The Bot API call the worker makes; bot.api fits it. */
 export interface SendApi {
   sendMessage(chatId: string, text: string, other: Record<string, unknown>): Promise<{ message_id: number }>;
   createForumTopic(chatId: string, name: string): Promise<{ message_thread_id: number }>;
+  editForumTopic(chatId: string, threadId: number, name: string): Promise<unknown>;
+  closeForumTopic(chatId: string, threadId: number): Promise<unknown>;
+  reopenForumTopic(chatId: string, threadId: number): Promise<unknown>;
+  /** Uploads a stored file: a photo for images, a document otherwise. */
+  sendFile(chatId: string, file: { data: Buffer; mimeType: string; name: string }, other: Record<string, unknown>): Promise<{ message_id: number }>;
 }
+
+/** Reads a stored attachment back (the media store). */
+export type ReadFile = (attachmentId: string) => Promise<{ data: Buffer; mimeType: string; name: string | null } | null>;
 
 /** The Telegram side of the channel contract: renders nothing itself, queues for the sender worker. */
 export class TelegramChannel implements ChannelAdapter {
@@ -74,15 +97,25 @@ export class TelegramChannel implements ChannelAdapter {
     await this.enqueue({ chatId, messages: [summary], openTopic: topic }, `topic-${topic.complaintId}`);
   }
 
+  /** Renames, closes or reopens the complaint's topic to match its status (once per complaint version). */
+  async syncTopic(chatId: string, state: TopicState): Promise<void> {
+    await this.enqueue({ chatId, messages: [], topicState: state }, `topic-${state.complaintId}-v${state.version}`);
+  }
+
   private async enqueue(job: SendJob, key?: string): Promise<void> {
     const unreachable = await this.records.findUnreachable(job.chatId);
     if (unreachable) throw new SendError(`telegram chat unreachable (${unreachable.errorCode}): ${unreachable.description}`, false);
     try {
-      await this.queue.add('send', job, key ? { jobId: `tg-${key.replace(/:/g, '-')}` } : {});
+      await this.queue.add('send', job, key ? { jobId: sendJobId(key) } : {});
     } catch (error) {
       throw new SendError(`telegram outbox unavailable: ${error instanceof Error ? error.message : String(error)}`, true);
     }
   }
+}
+
+/** BullMQ job ids may not contain ':' nor be purely numeric: 'tg-' and a safe alphabet see to both. */
+export function sendJobId(key: string): string {
+  return `tg-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
 export function createTelegramQueue(connection: ConnectionOptions, prefix: string): Queue {
@@ -109,10 +142,10 @@ export function codeIn(text: string, codePrefix: string): string | null {
   return new RegExp(`\\b${codePrefix}-[0-9A-Z]{4}-[0-9A-Z]{4}\\b`).exec(text)?.[0] ?? null;
 }
 
-export function startTelegramSender(deps: { connection: ConnectionOptions; prefix: string; concurrency: number; api: SendApi; records: SentRecords; log: Logger; codePrefix: string }): Worker {
+export function startTelegramSender(deps: { connection: ConnectionOptions; prefix: string; concurrency: number; api: SendApi; records: SentRecords; log: Logger; codePrefix: string; pace: Pacer; now: () => Date; readFile: ReadFile }): Worker {
   // Batches for one chat are sent one at a time in this process, in the order they were picked.
   const perChat = new KeyedSerialiser();
-  const worker: Worker = new Worker(TELEGRAM_OUT_QUEUE, (job: Job) => perChat.run(chatOf(job), () => sendBatch(job)), {
+  const worker: Worker = new Worker(TELEGRAM_OUT_QUEUE, (job: Job, token?: string) => perChat.run(chatOf(job), () => sendBatch(job, token)), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
@@ -124,29 +157,69 @@ export function startTelegramSender(deps: { connection: ConnectionOptions; prefi
     if (existing) return existing.threadId;
     const created = await deps.api.createForumTopic(chatId, topic.name);
     await deps.records.saveTopic({ complaintId: topic.complaintId, trackingCode: topic.trackingCode, chatId, threadId: created.message_thread_id });
+    await deps.records.saveTopicState(topic.complaintId, { name: topic.name, closed: false, syncedVersion: 0 });
     return created.message_thread_id;
   }
 
-  async function sendBatch(job: Job): Promise<{ sent: number }> {
+  /** Renames and closes or reopens the topic; a state older than the one shown is skipped. */
+  async function syncTopic(chatId: string, state: TopicState): Promise<void> {
+    const shown = await deps.records.findTopic(state.complaintId);
+    if (!shown || shown.syncedVersion >= state.version) return;
+    const unchanged = (error: unknown) => {
+      // TOPIC_NOT_MODIFIED and the like: the topic already shows it (or is gone); nothing to retry.
+      if (error instanceof GrammyError && error.error_code === 400) deps.log.info({ chatId, description: error.description }, 'telegram topic not changed');
+      else throw error;
+    };
+    if (shown.name !== state.name) await deps.api.editForumTopic(chatId, state.threadId, state.name).catch(unchanged);
+    if (shown.closed !== state.closed) await (state.closed ? deps.api.closeForumTopic(chatId, state.threadId) : deps.api.reopenForumTopic(chatId, state.threadId)).catch(unchanged);
+    await deps.records.saveTopicState(state.complaintId, { name: state.name, closed: state.closed, syncedVersion: state.version });
+  }
+
+  /** Waits for the chat's pace slot: true to send now; otherwise the job was moved to delayed. */
+  async function takeSlot(job: Job, token: string | undefined, chatId: string, sent: number, held: number | undefined): Promise<void> {
+    const now = deps.now().getTime();
+    if (held !== undefined && now >= held - 50 && now - held < HELD_SLOT_MS) return;
+    const sendAt = await deps.pace(chatId, now);
+    if (sendAt <= now) return;
+    await job.updateProgress({ sent, slotAt: sendAt });
+    // Relative to the real clock BullMQ keeps, so an injected clock only decides the slot.
+    await job.moveToDelayed(Date.now() + (sendAt - now), token);
+    throw new DelayedError();
+  }
+
+  async function sendBatch(job: Job, token: string | undefined): Promise<{ sent: number }> {
     const parsed = SendJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`telegram-out job ${job.id ?? '?'} does not match its schema`);
-    const { chatId, messages, openTopic } = parsed.data;
+    const { chatId, messages, openTopic, topicState } = parsed.data;
     try {
+      if (topicState) await syncTopic(chatId, topicState);
       const threadId = openTopic ? await ensureTopic(chatId, openTopic) : parsed.data.threadId;
       const parts: (TelegramPart & { code: string | null })[] = messages.flatMap((m) => renderMessage(m).map((part) => ({ ...part, code: codeIn(m.text, deps.codePrefix) })));
-      const done = typeof job.progress === 'number' ? job.progress : 0;
+      const progress = ProgressSchema.safeParse(job.progress);
+      const done = progress.success ? progress.data.sent : 0;
       for (let i = done; i < parts.length; i++) {
         const part = parts[i];
         if (!part) continue;
+        await takeSlot(job, token, chatId, i, i === done && progress.success ? progress.data.slotAt : undefined);
+        const where = {
+          ...(threadId !== undefined ? { message_thread_id: threadId } : {}),
+          ...(part.replyToMessageId ? { reply_parameters: { message_id: part.replyToMessageId, allow_sending_without_reply: true } } : {}),
+        };
+        if (part.file) {
+          const stored = await deps.readFile(part.file.attachmentId);
+          if (stored) await deps.api.sendFile(chatId, { data: stored.data, mimeType: stored.mimeType, name: stored.name ?? part.file.name ?? 'berkas' }, where);
+          else deps.log.warn({ attachmentId: part.file.attachmentId }, 'attachment to send is gone; skipped');
+          await job.updateProgress({ sent: i + 1 });
+          continue;
+        }
         const sent = await deps.api.sendMessage(chatId, part.text, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
           ...(part.markup ? { reply_markup: part.markup } : {}),
-          ...(threadId !== undefined ? { message_thread_id: threadId } : {}),
-          ...(part.replyToMessageId ? { reply_parameters: { message_id: part.replyToMessageId, allow_sending_without_reply: true } } : {}),
+          ...where,
         });
         if (part.code && threadId === undefined) await deps.records.rememberSent(chatId, sent.message_id, part.code).catch((error: unknown) => deps.log.warn({ err: error }, 'could not record a sent telegram message'));
-        await job.updateProgress(i + 1);
+        await job.updateProgress({ sent: i + 1 });
       }
       return { sent: parts.length - done };
     } catch (error) {

@@ -64,7 +64,8 @@ export class TelegramReceiver {
         log.info({ reason: reading.reason }, 'telegram update ignored');
         return;
       case 'group':
-        if (this.deps.groups) await handleGroupMessage(this.deps.groups, reading);
+        // A file is fetched only once the topic is known to be a complaint's (topics.ts asks).
+        if (this.deps.groups) await handleGroupMessage(this.deps.groups, reading, () => (reading.file ? this.fetchFiles(reading.chatId, [reading.file]) : Promise.resolve([])));
         else log.info({ chatId: reading.chatId }, 'telegram group message ignored');
         return;
       case 'group-button':

@@ -10,9 +10,10 @@ import { CALLBACK_DATA_MAX_BYTES, MAX_BUTTONS_PER_ROW, MAX_INLINE_BUTTONS, MAX_M
 
 export const LOCATION_BUTTON_LABEL = '📍 Kirim lokasi';
 
-/** One sendMessage call. */
+/** One sendMessage call, or (with `file`) one sendPhoto / sendDocument of a stored attachment. */
 export interface TelegramPart {
   text: string;
+  file?: { attachmentId: string; mimeType: string; name?: string };
   markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove;
   replyToMessageId?: number;
 }
@@ -29,11 +30,14 @@ export function renderMessage(message: OutboundMessage): TelegramPart[] {
   const chunks = splitText(body, MAX_MESSAGE_CHARS - 200).map(toHtml);
   const markup = buttons ? inlineKeyboard(message) : message.input === 'location' ? locationKeyboard() : undefined;
   const replyTo = message.replyTo ? /(?:^|:)(\d+)$/.exec(message.replyTo)?.[1] : undefined;
-  return chunks.map((text, i) => ({
+  const texts: TelegramPart[] = chunks.map((text, i) => ({
     text,
     ...(i === chunks.length - 1 && markup ? { markup } : {}),
     ...(i === 0 && replyTo ? { replyToMessageId: Number(replyTo) } : {}),
   }));
+  // Stored files follow the text, each uploaded; files without an attachment id are only links (web).
+  const files: TelegramPart[] = (message.media ?? []).flatMap((m) => (m.attachmentId ? [{ text: '', file: { attachmentId: m.attachmentId, mimeType: m.mimeType, ...(m.name ? { name: m.name } : {}) } }] : []));
+  return [...texts, ...files];
 }
 
 function inlineKeyboard(message: OutboundMessage): InlineKeyboardMarkup {

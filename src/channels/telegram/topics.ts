@@ -6,7 +6,7 @@
  * actions. Every action runs as the officer, with casework's scope and lifecycle checks.
  */
 import type { Logger } from 'pino';
-import type { OutboundMessage } from '../../domain/index.js';
+import type { ComplaintStatus, MediaRef, OutboundMessage } from '../../domain/index.js';
 import type { OfficerRequest } from '../../services/casework.js';
 import type { Reading } from './inbound.js';
 
@@ -43,10 +43,30 @@ export function topicButtons(code: string): { id: string; label: string }[] {
   ];
 }
 
-/** The topic's name: the code and category, within Telegram's 128 characters. */
-export function topicName(code: string, category: string): string {
-  return `${code} · ${category}`.slice(0, 128);
+/** The status as the topic's name shows it. */
+const STATUS_LABEL: Record<ComplaintStatus, string> = {
+  SUBMITTED: '🆕 Verifikasi',
+  ON_HOLD: '⏸ Ditunda',
+  FORWARDED: '📨 Baru',
+  IN_PROGRESS: '🔧 Diproses',
+  FOLLOWED_UP: '💬 Dijawab',
+  CITIZEN_REPLIED: '↩️ Ditanggapi',
+  DONE: '✅ Selesai',
+  ARCHIVED: '🗄 Arsip',
+};
+
+/** The topic's name: the code, the status and the category, within Telegram's 128 characters. */
+export function topicName(code: string, category: string, status: ComplaintStatus): string {
+  return `${code} · ${STATUS_LABEL[status]} · ${category}`.slice(0, 128);
 }
+
+/** A finished complaint's topic is closed; reopening the complaint reopens it. */
+export function isTopicClosed(status: ComplaintStatus): boolean {
+  return status === 'DONE' || status === 'ARCHIVED';
+}
+
+/** The answer's text when an officer sends a file without a caption. */
+export const FILE_ONLY_TEXT = 'Terlampir berkas dari petugas.';
 
 /** Reads what an officer wrote in a complaint's topic. */
 export function readTopicText(code: string, text: string): OfficerRequest {
@@ -67,7 +87,11 @@ export function readTopicText(code: string, text: string): OfficerRequest {
   }
 }
 
-export async function handleGroupMessage(deps: TopicDeps, reading: Extract<Reading, { kind: 'group' }>): Promise<void> {
+/**
+ * `fetchMedia` downloads the message's file into the media store (null when it was refused: the
+ * receiver already said why). A photo or document goes with the answer (or the note) it captions.
+ */
+export async function handleGroupMessage(deps: TopicDeps, reading: Extract<Reading, { kind: 'group' }>, fetchMedia: () => Promise<MediaRef[] | null> = () => Promise.resolve([])): Promise<void> {
   const text = reading.text?.trim() ?? '';
   if (/^\/grup(\s|$)/i.test(text)) {
     await deps.sendToTopic(reading.chatId, reading.threadId, [{ text: await deps.registerGroup(reading.chatId, reading.senderId) }]);
@@ -79,11 +103,19 @@ export async function handleGroupMessage(deps: TopicDeps, reading: Extract<Readi
   }
   const code = reading.threadId === undefined ? null : await deps.codeOfTopic(reading.chatId, reading.threadId);
   if (!code) return; // the General topic, or a topic that is not a complaint's: officers talk freely there
-  if (!text) {
-    if (reading.hasMedia) await deps.sendToTopic(reading.chatId, reading.threadId, [{ text: '⚠️ Berkas belum diteruskan ke pelapor; tulis jawabannya sebagai teks.' }]);
-    return;
+  if (!text && !reading.hasMedia) return;
+  const request = readTopicText(code, text || FILE_ONLY_TEXT);
+  let withMedia = request;
+  if (reading.hasMedia) {
+    if (request.action !== 'answer' && request.action !== 'resolve' && request.action !== 'note') {
+      await deps.sendToTopic(reading.chatId, reading.threadId, [{ text: '⚠️ Berkas hanya dapat dikirim dengan jawaban (tanpa tanda) atau #selesai / #catatan.' }]);
+      return;
+    }
+    const media = await fetchMedia();
+    if (!media) return;
+    withMedia = { ...request, media };
   }
-  const answer = await deps.act(reading.senderId, readTopicText(code, text), deps.now());
+  const answer = await deps.act(reading.senderId, withMedia, deps.now());
   if (answer === null) {
     deps.log.info({ chatId: reading.chatId }, 'topic message from someone who is not a linked officer ignored');
     return;

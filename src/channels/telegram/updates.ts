@@ -60,3 +60,20 @@ export type TgUpdate = z.infer<typeof UpdateSchema>;
 export function isUpdate(value: unknown): value is Update {
   return z.looseObject({ update_id: z.number().int().nonnegative() }).safeParse(value).success;
 }
+
+const ChatOf = z.looseObject({ chat: z.looseObject({ id: z.number().int() }) });
+const Envelope = z.looseObject({
+  message: ChatOf.optional(),
+  edited_message: ChatOf.optional(),
+  my_chat_member: ChatOf.optional(),
+  callback_query: z.looseObject({ from: z.looseObject({ id: z.number().int() }), message: ChatOf.optional() }).optional(),
+});
+
+/** The chat an update belongs to (the key its handling is ordered by), or null for kinds without one. */
+export function chatKeyOf(update: unknown): string | null {
+  const parsed = Envelope.safeParse(update);
+  if (!parsed.success) return null;
+  const u = parsed.data;
+  const id = u.message?.chat.id ?? u.edited_message?.chat.id ?? u.my_chat_member?.chat.id ?? u.callback_query?.message?.chat.id ?? u.callback_query?.from.id;
+  return id === undefined ? null : String(id);
+}

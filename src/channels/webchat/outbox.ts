@@ -39,7 +39,9 @@ export class WebchatChannel implements ChannelAdapter {
     const key = this.key(chatId);
     const pipeline = this.redis.multi();
     for (const message of messages) {
-      const entry = { text: message.text, choices: message.choices, input: message.input, media: message.media, time: this.now().toISOString() };
+      // A stored file is fetched with the chat id as proof that this chat may read it.
+      const media = message.media?.map(({ attachmentId, ...m }) => (attachmentId ? { ...m, url: `${m.url}?chatId=${encodeURIComponent(chatId)}` } : m));
+      const entry = { text: message.text, choices: message.choices, input: message.input, media, time: this.now().toISOString() };
       pipeline.xadd(key, 'MAXLEN', '~', String(this.history), '*', 'm', JSON.stringify(entry));
     }
     pipeline.expire(key, HISTORY_TTL_SECONDS);
