@@ -32,6 +32,9 @@ import { startWorkers } from './workers/workers.js';
 import { requireAdmin } from './http/admin-guard.js';
 import type { AuthenticateAdmin } from './services/admin-principal.js';
 import { announceInGroups, attachWhatsApp, buildWhatsApp, type WhatsAppHooks, type WhatsAppWiring } from './wiring/whatsapp.js';
+// Figures, transparency page and metrics (issue 6).
+import { findFigureLabels, findFigureRows } from './store/figures.js';
+import { createMetrics, type Metrics } from './wiring/metrics.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
 
@@ -67,6 +70,8 @@ export interface App {
   /** Present when WHATSAPP_ENABLED. */
   whatsapp?: WhatsAppWiring;
   cases: CaseHandling;
+  /** Prometheus registry and hooks (channels report health with registerChannelHealth). */
+  metrics: Metrics;
   /** Re-enqueue every pending submission now (start-up recovery). */
   recover: () => Promise<number>;
   /** Stop taking work, finish what is in flight, close connections. */
@@ -151,7 +156,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     citizenCases: caseHooks.citizenCases,
     ...(options.newCode ? { newCode: options.newCode } : {}),
   };
-  const handle = createInboundHandler(inboundDeps);
+  const metrics = createMetrics({ queues: { intake: queues.intake, notify: queues.notify, maintenance: queues.maintenance, deadlines: queues.deadlines }, countDeadlineBreaches: () => db.complaintEvent.count({ where: { type: 'DEADLINE_BREACHED' } }) });
+  if (telegram) metrics.registerChannelHealth('TELEGRAM', async () => ((await redis.ping().catch(() => '')) === 'PONG' ? 1 : 0));
+  const handleInbound = createInboundHandler(inboundDeps);
+  const handle = (message: InboundMessage) => {
+    metrics.countInbound(message.channel);
+    return handleInbound(message);
+  };
   const startFlow = createFlowStarter(inboundDeps, now);
   telegram?.runtime.attach(handle, replyToComplaint({ citizenCases: caseHooks.citizenCases, redis, prefix, flows, config }), groups?.groups);
 
@@ -187,6 +198,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await whatsapp.runtime.connect();
     workers.push(whatsapp.runtime.startSender());
   }
+  metrics.observeWorkers(workers);
 
   let http: FastifyInstance | undefined;
   if (role === 'all' || role === 'web') {
@@ -211,6 +223,12 @@ export async function createApp(options: AppOptions): Promise<App> {
         maxUploadBytes: config.MEDIA_MAX_BYTES,
         now,
       },
+      figures: {
+        figures: { findRows: (from, to, at) => findFigureRows(db, from, to, at), findLabels: () => findFigureLabels(db), calendar, timeZone: config.TIME_ZONE, now },
+        guard: requireAdmin(options.authenticateAdmin ?? (() => Promise.resolve(null))),
+        publicMaxAgeSeconds: config.PUBLIC_FIGURES_MAX_AGE_SECONDS,
+      },
+      ...(config.METRICS_ENABLED ? { metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() } } : {}),
     });
     if (telegram && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET) {
       telegram.runtime.registerWebhook(http, { secret: config.TELEGRAM_WEBHOOK_SECRET, ...updateClaims(redis, prefix) });
@@ -233,6 +251,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     await pool.end().catch(() => undefined);
   };
 
-  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), ...(whatsapp ? { whatsapp } : {}), cases, recover, close };
+  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), ...(whatsapp ? { whatsapp } : {}), cases, metrics, recover, close };
 }
 
