@@ -10,6 +10,7 @@
  *   officer code <id>            a new link code for an officer
  *   officer deactivate <id> | officer activate <id> | officer list
  *   whatsapp status | whatsapp logout   the stored WhatsApp session; logout deletes it (pair again)
+ *   figures [--from D] [--to D] [--agency CODE] [--region CODE] [--format json|csv]   monitoring figures
  */
 import { isAbsolute, join } from 'node:path';
 import type { Queue } from 'bullmq';
@@ -27,6 +28,7 @@ import { createOfficerWithCode, issueLinkCode } from '../services/onboarding.js'
 import { OFFICER_ROLES } from '../domain/index.js';
 import pino from 'pino';
 import { clearWhatsAppSession, describeWhatsAppSession } from '../store/whatsapp-auth.js';
+import { figuresCommand } from './figures.js';
 
 const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout';
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
@@ -125,6 +127,9 @@ async function main(args: string[]): Promise<void> {
       }
       return;
     }
+    case 'figures':
+      console.log(await figuresCommand(config, [sub, ...rest].filter((a) => a !== undefined)).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error))));
+      return;
     default:
       fail(USAGE);
   }

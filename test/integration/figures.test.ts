@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminPrincipal } from '../../src/services/admin-principal.js';
+import type { FiguresReport } from '../../src/services/figures.js';
 import { testConfig } from '../helpers/app.js';
 import { loadFixture, startFiguresApp } from '../helpers/figures-fixture.js';
 
@@ -32,7 +33,7 @@ describe('monitoring figures', () => {
   it('computes the totals of the period as worked out by hand', async () => {
     const res = await get(`/api/admin/figures?${PERIOD}`, 'operator');
     expect(res.statusCode).toBe(200);
-    const report = res.json();
+    const report = res.json<FiguresReport>();
     expect(report.period).toEqual({ from: '2026-02-02', to: '2026-02-27', timeZone: 'Asia/Jakarta' });
     expect(report.total).toEqual({
       received: 7, // A B C D E F H (H: 1 Feb 17:30Z = 2 Feb 00:30 WIB); X (30 Jan) and Y (28 Feb 01:00 WIB) are outside
@@ -52,26 +53,26 @@ describe('monitoring figures', () => {
       averageRating: 3.5, // (5 + 2) / 2
       ratings: 2,
     });
-    const byAgency = Object.fromEntries(report.byAgency.map((a: { agency: { code: string } | null; figures: unknown }) => [a.agency?.code, a.figures]));
+    const byAgency = Object.fromEntries(report.byAgency.map((a) => [a.agency?.code ?? 'none', a.figures] as const));
     expect(byAgency['dpuprpkp-malang-bina-marga']).toMatchObject({ received: 2, answered: 2, done: 2, responseRate: 1, overdueNow: 0, deadlineBreaches: 1, averageRating: 5 });
     expect(byAgency['dishub-malang']).toMatchObject({ received: 2, forwarded: 2, answered: 1, responseRate: 0.5, overdueNow: 2, deadlineBreaches: 2, averageRating: 2 });
     expect(byAgency['diskominfo-malang']).toMatchObject({ received: 3, verified: 1, forwarded: 0, responseRate: null });
-    const byRegion = Object.fromEntries(report.byRegion.map((r: { region: { code: string } | null; figures: { received: number } }) => [r.region?.code ?? 'none', r.figures.received]));
+    const byRegion = Object.fromEntries(report.byRegion.map((r) => [r.region?.code ?? 'none', r.figures.received]));
     expect(byRegion).toEqual({ '35.73.05': 4, '35.73.02': 2, none: 1 }); // A B E F; C D; H
   });
 
   it('scopes by the caller: no token 401, an agency admin sees only its agency and units', async () => {
     expect((await get(`/api/admin/figures?${PERIOD}`)).statusCode).toBe(401);
     expect((await get(`/api/admin/figures?${PERIOD}`, 'forged')).statusCode).toBe(401);
-    expect((await get(`/api/admin/figures?${PERIOD}`, 'koordinator')).json().total.received).toBe(7);
-    const pu = (await get(`/api/admin/figures?${PERIOD}`, 'pu')).json();
+    expect((await get(`/api/admin/figures?${PERIOD}`, 'koordinator')).json<FiguresReport>().total.received).toBe(7);
+    const pu = (await get(`/api/admin/figures?${PERIOD}`, 'pu')).json<FiguresReport>();
     expect(pu.total).toMatchObject({ received: 2, done: 2 }); // A B through its unit Bina Marga
-    expect(pu.byAgency.map((a: { agency: { code: string } }) => a.agency.code)).toEqual(['dpuprpkp-malang-bina-marga']);
-    const dishub = (await get(`/api/admin/figures?${PERIOD}`, 'dishub')).json();
+    expect(pu.byAgency.map((a) => a.agency?.code)).toEqual(['dpuprpkp-malang-bina-marga']);
+    const dishub = (await get(`/api/admin/figures?${PERIOD}`, 'dishub')).json<FiguresReport>();
     expect(dishub.total).toMatchObject({ received: 2, overdueNow: 2 }); // C F
     // Asking for another agency's figures gives nothing of theirs.
-    expect((await get(`/api/admin/figures?${PERIOD}&agency=dpuprpkp-malang`, 'dishub')).json().total.received).toBe(0);
-    expect((await get(`/api/admin/figures?${PERIOD}&region=35.73.02`, 'operator')).json().total.received).toBe(2);
+    expect((await get(`/api/admin/figures?${PERIOD}&agency=dpuprpkp-malang`, 'dishub')).json<FiguresReport>().total.received).toBe(0);
+    expect((await get(`/api/admin/figures?${PERIOD}&region=35.73.02`, 'operator')).json<FiguresReport>().total.received).toBe(2);
   });
 
   it('gives CSV with one line for the total, each agency and each region', async () => {
@@ -87,7 +88,7 @@ describe('monitoring figures', () => {
     const res = await get(`/api/public/figures?${PERIOD}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=300');
-    expect(res.json().total.received).toBe(7);
+    expect(res.json<FiguresReport>().total.received).toBe(7);
     expect(res.body).not.toMatch(/FIG-|081234567890|3573051234567890|Budi|Jalan rusak/);
   });
 
@@ -104,7 +105,7 @@ describe('monitoring figures', () => {
     for (const [query, message] of cases) {
       const res = await get(`/api/public/figures?${query}`);
       expect(res.statusCode, query).toBe(400);
-      expect(res.json().message, query).toMatch(message);
+      expect(res.json<{ message: string }>().message, query).toMatch(message);
       expect(res.headers['cache-control']).toBe('no-store');
     }
     expect((await get('/api/admin/figures?agency=no-such', 'operator')).statusCode).toBe(404);
