@@ -35,6 +35,8 @@ import { announceInGroups, attachWhatsApp, buildWhatsApp, type WhatsAppHooks, ty
 // Figures, transparency page and metrics (issue 6).
 import { findFigureLabels, findFigureRows } from './store/figures.js';
 import { createMetrics, type Metrics } from './wiring/metrics.js';
+import { Open311Channel } from './channels/open311.js';
+import { PgOpen311Store } from './store/open311.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
 
@@ -118,6 +120,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const webchat = new WebchatChannel(redis, prefix, config.WEBCHAT_HISTORY, now);
   const channels = new ChannelRegistry();
   channels.register(webchat);
+  channels.register(new Open311Channel());
   const media = new MediaStore(db, resolvePath(config.MEDIA_DIR));
   const telegram = buildTelegram({ config, log, db, redis, queueConnection, workerConnection, flows, media, now, hooks: options.telegram });
   if (telegram) {
@@ -227,6 +230,15 @@ export async function createApp(options: AppOptions): Promise<App> {
         figures: { findRows: (from, to, at) => findFigureRows(db, from, to, at), findLabels: () => findFigureLabels(db), calendar, timeZone: config.TIME_ZONE, now },
         guard: requireAdmin(options.authenticateAdmin ?? (() => Promise.resolve(null))),
         publicMaxAgeSeconds: config.PUBLIC_FIGURES_MAX_AGE_SECONDS,
+      },
+      open311: {
+        store: new PgOpen311Store(db),
+        enqueueIntake: (code) => intakeQueue.enqueueIntake(code),
+        trackingCodePrefix: config.TRACKING_CODE_PREFIX,
+        defaultRegionCode: config.DEFAULT_REGION_CODE,
+        statusName: (status) => flows.texts.t(`status_${status}`, 'id'),
+        now,
+        ...(options.newCode ? { newCode: options.newCode } : {}),
       },
       ...(config.METRICS_ENABLED ? { metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() } } : {}),
     });

@@ -10,6 +10,7 @@
  *   officer code <id>            a new link code for an officer
  *   officer deactivate <id> | officer activate <id> | officer list
  *   whatsapp status | whatsapp logout   the stored WhatsApp session; logout deletes it (pair again)
+ *   open311 key --name N         a new Open311 client api_key (printed once, stored hashed)
  *   figures [--from D] [--to D] [--agency CODE] [--region CODE] [--format json|csv]   monitoring figures
  */
 import { isAbsolute, join } from 'node:path';
@@ -29,6 +30,7 @@ import { OFFICER_ROLES } from '../domain/index.js';
 import pino from 'pino';
 import { clearWhatsAppSession, describeWhatsAppSession } from '../store/whatsapp-auth.js';
 import { figuresCommand } from './figures.js';
+import { PgOpen311Store } from '../store/open311.js';
 
 const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout';
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
@@ -122,6 +124,19 @@ async function main(args: string[]): Promise<void> {
       try {
         if (sub === 'logout') console.log(`deleted ${await clearWhatsAppSession(db)} session rows; restart the channel process and pair again`);
         else console.log(JSON.stringify(await describeWhatsAppSession(db)));
+      } finally {
+        await db.$disconnect();
+      }
+      return;
+    }
+    case 'open311': {
+      const name = flag(rest, 'name');
+      if (sub !== 'key' || !name) fail('usage: open311 key --name <client name>   (prints the api_key once; it is stored hashed)');
+      await prepareDatabase(config, log);
+      const db = createDb(config.DATABASE_URL);
+      try {
+        const issued = await new PgOpen311Store(db).issueKey(name);
+        console.log(`open311 client ${issued.id}\napi_key ${issued.apiKey} (shown once)`);
       } finally {
         await db.$disconnect();
       }

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerWebchatRoutes, type WebchatRouteDeps } from './webchat-routes.js';
 import { registerFiguresRoutes, type FiguresRouteDeps } from './figures-routes.js';
+import { registerOpen311Routes, type Open311Deps } from './open311-routes.js';
 
 export interface HttpDeps {
   log: FastifyBaseLogger;
@@ -18,6 +19,8 @@ export interface HttpDeps {
   webchat: WebchatRouteDeps;
   /** Monitoring figures (admin JSON/CSV, public JSON) and the transparency page. */
   figures?: FiguresRouteDeps;
+  /** Open311 GeoReport v2 under /open311/v2. */
+  open311?: Open311Deps;
   /** GET /metrics: the Prometheus text of the app's registry. */
   metrics?: { contentType: string; render: () => Promise<string> };
 }
@@ -48,6 +51,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
   registerWebchatRoutes(app, deps.webchat);
   if (deps.figures) registerFiguresRoutes(app, deps.figures);
+  if (deps.open311) registerOpen311Routes(app, deps.open311);
   const metrics = deps.metrics;
   if (metrics) app.get('/metrics', async (_request, reply) => reply.header('cache-control', 'no-store').type(metrics.contentType).send(await metrics.render()));
   return app;

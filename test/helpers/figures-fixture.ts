@@ -51,7 +51,9 @@ export const FIXTURE: Fixture[] = [
   { code: 'FIG-Y', submittedAt: at('02-27', '18:00'), region: '35.73.05', agency: 'dishub-malang', status: 'SUBMITTED', events: [] },
 ];
 
+/** Loads the fixture once per test database (test files share it and take turns). */
 export async function loadFixture(db: Db): Promise<void> {
+  if (await db.complaint.findUnique({ where: { trackingCode: 'FIG-A' } })) return;
   const category = await db.category.findUniqueOrThrow({ where: { code: 'pu-jalan-rusak' } });
   const citizen = await db.citizen.create({ data: { displayName: 'Budi 081234567890' } });
   for (const f of FIXTURE) {

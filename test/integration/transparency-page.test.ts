@@ -49,7 +49,7 @@ describe('the transparency page in a browser', () => {
     expect(await page.getByTestId('agency-bar').count()).toBe(3);
     expect(await page.getByTestId('agency-bar').first().textContent()).toMatch(/selesai/);
     expect(await page.locator('[data-testid="durations"] rect').count()).toBe(3);
-    expect(await page.getByTestId('region-bar').filter({ hasText: 'Lowokwaru' }).textContent()).toMatch(/4 \/ 2 selesai/) // A B E F received, A B done;
+    expect(await page.getByTestId('region-bar').filter({ hasText: 'Lowokwaru' }).textContent()).toMatch(/4 \/ 2 selesai/); // A B E F received, A B done
     expect(await page.locator('html').getAttribute('lang')).toBe('id');
     const body = (await page.textContent('body')) ?? '';
     expect(body).not.toMatch(/FIG-|081234567890|Budi|Jalan rusak/);
