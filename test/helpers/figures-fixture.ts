@@ -52,26 +52,28 @@ export const FIXTURE: Fixture[] = [
 ];
 
 /** Loads the fixture once per test database (test files share it and take turns). */
-export async function loadFixture(db: Db): Promise<void> {
-  if (await db.complaint.findUnique({ where: { trackingCode: 'FIG-A' } })) return;
+export async function loadFixture(db: Db, copy: { prefix: string; years: number } = { prefix: 'FIG', years: 0 }): Promise<void> {
+  const code = (c: string) => c.replace(/^FIG/, copy.prefix);
+  const shift = (d: Date) => new Date(new Date(d).setUTCFullYear(d.getUTCFullYear() + copy.years));
+  if (await db.complaint.findUnique({ where: { trackingCode: code('FIG-A') } })) return;
   const category = await db.category.findUniqueOrThrow({ where: { code: 'pu-jalan-rusak' } });
   const citizen = await db.citizen.create({ data: { displayName: 'Budi 081234567890' } });
   for (const f of FIXTURE) {
     const agency = await db.agency.findUniqueOrThrow({ where: { code: f.agency } });
     const c = await db.complaint.create({
       data: {
-        trackingCode: f.code, type: 'PENGADUAN', categoryId: category.id, title: `Jalan rusak ${f.code}`, description: 'NIK 3573051234567890, telp 081234567890',
+        trackingCode: code(f.code), type: 'PENGADUAN', categoryId: category.id, title: `Jalan rusak ${code(f.code)}`, description: 'NIK 3573051234567890, telp 081234567890',
         regionCode: f.region, agencyId: agency.id, status: f.status, outcome: f.outcome ?? null, rating: f.rating ?? null, citizenId: citizen.id,
-        channel: 'WEBCHAT', chatId: `fixture-${f.code}`, submittedAt: f.submittedAt, closedAt: f.closedAt ?? null, confidential: f.confidential ?? false, anonymous: f.anonymous ?? false,
+        channel: 'WEBCHAT', chatId: `fixture-${code(f.code)}`, submittedAt: shift(f.submittedAt), closedAt: f.closedAt ? shift(f.closedAt) : null, confidential: f.confidential ?? false, anonymous: f.anonymous ?? false,
       },
     });
-    await db.complaintEvent.create({ data: { complaintId: c.id, type: 'CREATED', toStatus: 'SUBMITTED', actorType: 'CITIZEN', createdAt: f.submittedAt } });
+    await db.complaintEvent.create({ data: { complaintId: c.id, type: 'CREATED', toStatus: 'SUBMITTED', actorType: 'CITIZEN', createdAt: shift(f.submittedAt) } });
     for (const e of f.events) {
       await db.complaintEvent.create({
-        data: { complaintId: c.id, type: e.type, fromStatus: e.from ?? null, toStatus: e.to ?? null, actorType: 'OFFICER', data: e.action ? { action: e.action } : {}, createdAt: e.at },
+        data: { complaintId: c.id, type: e.type, fromStatus: e.from ?? null, toStatus: e.to ?? null, actorType: 'OFFICER', data: e.action ? { action: e.action } : {}, createdAt: shift(e.at) },
       });
     }
-    for (const d of f.deadlines ?? []) await db.complaintDeadline.create({ data: { complaintId: c.id, kind: d.kind, state: d.state, dueAt: d.dueAt } });
+    for (const d of f.deadlines ?? []) await db.complaintDeadline.create({ data: { complaintId: c.id, kind: d.kind, state: d.state, dueAt: shift(d.dueAt) } });
   }
 }
 

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgOpen311Store } from '../../src/store/open311.js';
 import { eventually, startTestApp, type TestApp } from '../helpers/app.js';
-import { loadFixture } from '../helpers/figures-fixture.js';
 
 const REQUEST_FIELDS = ['service_request_id', 'status', 'status_notes', 'service_name', 'service_code', 'description', 'agency_responsible', 'service_notice',
   'requested_datetime', 'updated_datetime', 'expected_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url'].sort();
@@ -21,7 +20,14 @@ describe('Open311 GeoReport v2', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ now: () => new Date('2026-03-02T03:00:00Z') });
-    await loadFixture(app.db);
+    // Own rows in December 2025 (no clocks, so the deadline worker leaves them alone; outside the figures fixture's month).
+    const category = await app.db.category.findUniqueOrThrow({ where: { code: 'pu-jalan-rusak' } });
+    const citizen = await app.db.citizen.create({ data: {} });
+    const rows: [string, 'DONE' | 'FORWARDED', boolean, string][] = [['OPN-A', 'DONE', false, '2025-12-10'], ['OPN-B', 'FORWARDED', true, '2025-12-11'], ['OPN-C', 'FORWARDED', false, '2025-12-12']];
+    for (const [code, status, confidential, day] of rows) {
+      if (await app.db.complaint.findUnique({ where: { trackingCode: code } })) continue;
+      await app.db.complaint.create({ data: { trackingCode: code, type: 'PENGADUAN', categoryId: category.id, title: 'Jalan', description: 'Jalan rusak', status, confidential, citizenId: citizen.id, channel: 'WEBCHAT', chatId: `o-${code}`, submittedAt: new Date(`${day}T03:00:00Z`) } });
+    }
     apiKey = (await new PgOpen311Store(app.db).issueKey('Aplikasi Kota')).apiKey;
   });
   afterAll(async () => {
@@ -59,18 +65,18 @@ describe('Open311 GeoReport v2', () => {
   });
 
   it('filters requests as the spec says and never lists rahasia ones', async () => {
-    const feb = (await get('/requests.json?start_date=2026-02-01T00:00:00Z&end_date=2026-02-28T23:59:59Z')).json<{ service_request_id: string; status: string }[]>();
+    const feb = (await get('/requests.json?start_date=2025-12-01T00:00:00Z&end_date=2025-12-31T23:59:59Z')).json<{ service_request_id: string; status: string }[]>();
     const codes = feb.map((r) => r.service_request_id);
-    expect(codes).toContain('FIG-A');
-    expect(codes).not.toContain('FIG-B'); // rahasia
-    expect(feb.find((r) => r.service_request_id === 'FIG-A')?.status).toBe('closed');
-    expect(feb.find((r) => r.service_request_id === 'FIG-C')?.status).toBe('open');
-    const closed = (await get('/requests.json?start_date=2026-02-01T00:00:00Z&end_date=2026-02-28T23:59:59Z&status=closed')).json<{ status: string }[]>();
+    expect(codes).toContain('OPN-A');
+    expect(codes).not.toContain('OPN-B'); // rahasia
+    expect(feb.find((r) => r.service_request_id === 'OPN-A')?.status).toBe('closed');
+    expect(feb.find((r) => r.service_request_id === 'OPN-C')?.status).toBe('open');
+    const closed = (await get('/requests.json?start_date=2025-12-01T00:00:00Z&end_date=2025-12-31T23:59:59Z&status=closed')).json<{ status: string }[]>();
     expect(closed.length).toBeGreaterThan(0);
     expect(closed.every((r) => r.status === 'closed')).toBe(true);
-    expect((await get('/requests.json?service_request_id=FIG-A,FIG-B')).json<{ service_request_id: string }[]>().map((r) => r.service_request_id)).toEqual(['FIG-A']);
-    // The default window is the last 90 days up to now (2 March): February is in it, January 30 too.
-    expect((await get('/requests.json')).json<{ service_request_id: string }[]>().map((r) => r.service_request_id)).toContain('FIG-X');
+    expect((await get('/requests.json?service_request_id=OPN-A,OPN-B')).json<{ service_request_id: string }[]>().map((r) => r.service_request_id)).toEqual(['OPN-A']);
+    // The default window is the last 90 days up to now (2 March 2026): 12 December 2025 is in it.
+    expect((await get('/requests.json')).json<{ service_request_id: string }[]>().map((r) => r.service_request_id)).toContain('OPN-C');
   });
 
   it('refuses bad input in the spec error format, writing nothing', async () => {

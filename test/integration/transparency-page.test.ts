@@ -17,8 +17,9 @@ describe('the transparency page in a browser', () => {
   const requested: string[] = [];
 
   beforeAll(async () => {
-    app = await startFiguresApp(testConfig(), () => new Date('2026-03-02T03:00:00Z'), {});
-    await loadFixture(app.db);
+    app = await startFiguresApp(testConfig(), () => new Date('2027-03-02T03:00:00Z'), {});
+    // Its own copy a year later (TRN-…, February 2027): the figures test's copy must stay untouched.
+    await loadFixture(app.db, { prefix: 'TRN', years: 1 });
     base = await app.http!.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -36,8 +37,8 @@ describe('the transparency page in a browser', () => {
   });
 
   it('shows the period figures as cards and charts, in Bahasa Indonesia, from this server only', async () => {
-    await page.goto(`${base}/transparansi?from=2026-02-02&to=2026-02-27`);
-    await expect.poll(() => page.getByTestId('status').textContent()).toContain('Periode 2026-02-02 s.d. 2026-02-27 · 7 laporan');
+    await page.goto(`${base}/transparansi?from=2027-02-02&to=2027-02-27`);
+    await expect.poll(() => page.getByTestId('status').textContent()).toContain('Periode 2027-02-02 s.d. 2027-02-27 · 7 laporan');
     expect(await page.getByTestId('card-received').locator('.value').textContent()).toBe('7');
     expect(await page.getByTestId('card-done').locator('.value').textContent()).toBe('2');
     expect(await page.getByTestId('card-response').locator('.value').textContent()).toBe('75%');
@@ -52,14 +53,14 @@ describe('the transparency page in a browser', () => {
     expect(await page.getByTestId('region-bar').filter({ hasText: 'Lowokwaru' }).textContent()).toMatch(/4 \/ 2 selesai/); // A B E F received, A B done
     expect(await page.locator('html').getAttribute('lang')).toBe('id');
     const body = (await page.textContent('body')) ?? '';
-    expect(body).not.toMatch(/FIG-|081234567890|Budi|Jalan rusak/);
+    expect(body).not.toMatch(/TRN-|081234567890|Budi|Jalan rusak/);
     expect(requested.every((url) => url.startsWith(base))).toBe(true);
     expect(problems).toEqual([]);
   });
 
   it('changes the period from its form', async () => {
-    await page.getByTestId('from').fill('2026-02-09');
-    await page.getByTestId('to').fill('2026-02-13');
+    await page.getByTestId('from').fill('2027-02-09');
+    await page.getByTestId('to').fill('2027-02-13');
     await page.getByRole('button', { name: 'Tampilkan' }).click();
     // F (9 Feb) and B (13 Feb)
     await expect.poll(() => page.getByTestId('status').textContent()).toContain('· 2 laporan');
