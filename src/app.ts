@@ -34,6 +34,11 @@ import { requireAdmin } from './http/admin-guard.js';
 import type { AuthenticateAdmin } from './services/admin-principal.js';
 import { announceInGroups, attachWhatsApp, buildWhatsApp, type WhatsAppHooks, type WhatsAppWiring } from './wiring/whatsapp.js';
 import { buildAdmin } from './wiring/admin.js';
+// Figures, transparency page and metrics (issue 6).
+import { findFigureLabels, findFigureRows } from './store/figures.js';
+import { createMetrics, type Metrics } from './wiring/metrics.js';
+import { Open311Channel } from './channels/open311.js';
+import { PgOpen311Store } from './store/open311.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
 
@@ -73,6 +78,8 @@ export interface App {
   authenticateAdmin: AuthenticateAdmin;
   /** Re-reads run-time holiday changes into the running calendar. */
   reloadCalendar: () => Promise<void>;
+  /** Prometheus registry and hooks (channels report health with registerChannelHealth). */
+  metrics: Metrics;
   /** Re-enqueue every pending submission now (start-up recovery). */
   recover: () => Promise<number>;
   /** Stop taking work, finish what is in flight, close connections. */
@@ -119,6 +126,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const webchat = new WebchatChannel(redis, prefix, config.WEBCHAT_HISTORY, now);
   const channels = new ChannelRegistry();
   channels.register(webchat);
+  channels.register(new Open311Channel());
   const media = new MediaStore(db, resolvePath(config.MEDIA_DIR));
   const telegram = buildTelegram({ config, log, db, redis, queueConnection, workerConnection, flows, media, mediaDir: resolvePath(config.MEDIA_DIR), now, hooks: options.telegram });
   if (telegram) {
@@ -160,7 +168,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     citizenCases: caseHooks.citizenCases,
     ...(options.newCode ? { newCode: options.newCode } : {}),
   };
-  const handle = createInboundHandler(inboundDeps);
+  const metrics = createMetrics({ queues: { intake: queues.intake, notify: queues.notify, maintenance: queues.maintenance, deadlines: queues.deadlines }, countDeadlineBreaches: () => db.complaintEvent.count({ where: { type: 'DEADLINE_BREACHED' } }) });
+  if (whatsapp && (role === 'all' || role === 'channels')) metrics.registerChannelHealth('WHATSAPP', () => (whatsapp.runtime.state().phase === 'open' ? 1 : 0));
+  if (telegram) metrics.registerChannelHealth('TELEGRAM', async () => ((await redis.ping().catch(() => '')) === 'PONG' ? 1 : 0));
+  const handleInbound = createInboundHandler(inboundDeps);
+  const handle = (message: InboundMessage) => {
+    metrics.countInbound(message.channel);
+    return handleInbound(message);
+  };
   const startFlow = createFlowStarter(inboundDeps, now);
   telegram?.runtime.attach(handle, replyToComplaint({ citizenCases: caseHooks.citizenCases, redis, prefix, flows, config }), groups?.groups);
 
@@ -197,6 +212,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await whatsapp.runtime.connect();
     workers.push(whatsapp.runtime.startSender());
   }
+  metrics.observeWorkers(workers);
 
   let http: FastifyInstance | undefined;
   if (role === 'all' || role === 'web') {
@@ -221,6 +237,21 @@ export async function createApp(options: AppOptions): Promise<App> {
         maxUploadBytes: config.MEDIA_MAX_BYTES,
         now,
       },
+      figures: {
+        figures: { findRows: (from, to, at) => findFigureRows(db, from, to, at), findLabels: () => findFigureLabels(db), calendar, timeZone: config.TIME_ZONE, now },
+        guard: requireAdmin(options.authenticateAdmin ?? admin.authenticate),
+        publicMaxAgeSeconds: config.PUBLIC_FIGURES_MAX_AGE_SECONDS,
+      },
+      open311: {
+        store: new PgOpen311Store(db),
+        enqueueIntake: (code) => intakeQueue.enqueueIntake(code),
+        trackingCodePrefix: config.TRACKING_CODE_PREFIX,
+        defaultRegionCode: config.DEFAULT_REGION_CODE,
+        statusName: (status) => flows.texts.t(`status_${status}`, 'id'),
+        now,
+        ...(options.newCode ? { newCode: options.newCode } : {}),
+      },
+      ...(config.METRICS_ENABLED ? { metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() } } : {}),
     });
     await admin.register(http, [queues.intake, queues.notify, queues.deadlines, queues.maintenance]);
     // Files of the agencies' answers, for the web chat that filed the complaint.
@@ -247,6 +278,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     await pool.end().catch(() => undefined);
   };
 
-  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), ...(whatsapp ? { whatsapp } : {}), cases, authenticateAdmin: admin.authenticate, reloadCalendar: admin.reloadCalendar, recover, close };
+  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), ...(whatsapp ? { whatsapp } : {}), cases, metrics, authenticateAdmin: admin.authenticate, reloadCalendar: admin.reloadCalendar, recover, close };
 }
 

@@ -84,6 +84,10 @@ export const ConfigSchema = z.object({
   WHATSAPP_FLOOD_WINDOW_SECONDS: positiveInt.default(60),
   /** Largest media a citizen may send through WhatsApp; checked from fileLength before downloading. */
   WHATSAPP_MAX_FILE_BYTES: positiveInt.default(16 * 1024 * 1024),
+  /** Seconds the public figures (/api/public/figures) may be cached by browsers, proxies and the server. */
+  PUBLIC_FIGURES_MAX_AGE_SECONDS: positiveInt.default(300),
+  /** Serve GET /metrics (Prometheus); keep it off the public internet (reverse proxy) or turn it off. */
+  METRICS_ENABLED: bool.default(true),
 }).superRefine((config, ctx) => {
   if (config.WHATSAPP_ENABLED && !config.WHATSAPP_AUTH_KEY) {
     ctx.addIssue({ code: 'custom', path: ['WHATSAPP_AUTH_KEY'], message: '32 bytes as 64 hex characters or base64 when WHATSAPP_ENABLED=true (openssl rand -hex 32)' });

@@ -2,8 +2,8 @@
  * The composition root: `npm start`. Reads the configuration once, builds the service for the
  * requested role (--role all|web|worker|channels, or ROLE) and shuts it down gracefully.
  */
-import pino from 'pino';
 import { createApp, type Role } from './app.js';
+import { createLogger } from './wiring/logger.js';
 import { parseConfig } from './config.js';
 import { TelegramStartError } from './channels/telegram/index.js';
 import { FlowFileError } from './engine/index.js';
@@ -32,10 +32,8 @@ async function main(): Promise<void> {
   }
   const config = parsed.config;
   const role = roleFromArgs(process.argv.slice(2)) ?? config.ROLE;
-  const log = pino({
-    level: config.LOG_LEVEL,
-    redact: { paths: ['*.text', '*.description', '*.token', '*.phone', '*.nik', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-  });
+  // Secrets removed by path; phone numbers and NIK masked in every message and value (wiring/logger.ts).
+  const log = createLogger(config.LOG_LEVEL);
 
   let app: Awaited<ReturnType<typeof createApp>>;
   try {

@@ -11,6 +11,8 @@
  *   officer deactivate <id> | officer activate <id> | officer list
  *   whatsapp status | whatsapp logout   the stored WhatsApp session; logout deletes it (pair again)
  *   admin … | import … | holiday … | audit …   admin users and tokens, CSV imports, holiday changes (src/cli/admin.ts)
+ *   open311 key --name N         a new Open311 client api_key (printed once, stored hashed)
+ *   figures [--from D] [--to D] [--agency CODE] [--region CODE] [--format json|csv]   monitoring figures
  */
 import { isAbsolute, join } from 'node:path';
 import type { Queue } from 'bullmq';
@@ -29,8 +31,10 @@ import { OFFICER_ROLES } from '../domain/index.js';
 import pino from 'pino';
 import { clearWhatsAppSession, describeWhatsAppSession } from '../store/whatsapp-auth.js';
 import { ADMIN_USAGE, CliError, runAdminCommand } from './admin.js';
+import { figuresCommand } from './figures.js';
+import { PgOpen311Store } from '../store/open311.js';
 
-const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout\n  ' + ADMIN_USAGE;
+const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout | open311 key --name N | figures [--from D] [--to D] [--agency CODE] [--region CODE] [--format json|csv]\n  ' + ADMIN_USAGE;
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
 
 function fail(message: string): never {
@@ -143,6 +147,22 @@ async function main(args: string[]): Promise<void> {
       }
       return;
     }
+    case 'open311': {
+      const name = flag(rest, 'name');
+      if (sub !== 'key' || !name) fail('usage: open311 key --name <client name>   (prints the api_key once; it is stored hashed)');
+      await prepareDatabase(config, log);
+      const db = createDb(config.DATABASE_URL);
+      try {
+        const issued = await new PgOpen311Store(db).issueKey(name);
+        console.log(`open311 client ${issued.id}\napi_key ${issued.apiKey} (shown once)`);
+      } finally {
+        await db.$disconnect();
+      }
+      return;
+    }
+    case 'figures':
+      console.log(await figuresCommand(config, [sub, ...rest].filter((a) => a !== undefined)).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error))));
+      return;
     default:
       fail(USAGE);
   }

@@ -3,7 +3,7 @@
  * render {@link OutboundMessage}; nothing past `channels/` ever sees a platform type.
  */
 
-export const CHANNELS = ['WEBCHAT', 'TELEGRAM', 'WHATSAPP'] as const;
+export const CHANNELS = ['WEBCHAT', 'TELEGRAM', 'WHATSAPP', 'OPEN311'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export interface MediaRef {

@@ -4,6 +4,8 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerWebchatRoutes, type WebchatRouteDeps } from './webchat-routes.js';
+import { registerFiguresRoutes, type FiguresRouteDeps } from './figures-routes.js';
+import { registerOpen311Routes, type Open311Deps } from './open311-routes.js';
 
 export interface HttpDeps {
   log: FastifyBaseLogger;
@@ -15,6 +17,12 @@ export interface HttpDeps {
   /** Facts shown beside the checks in /readyz without deciding readiness (the WhatsApp connection state). */
   details?: Record<string, () => unknown>;
   webchat: WebchatRouteDeps;
+  /** Monitoring figures (admin JSON/CSV, public JSON) and the transparency page. */
+  figures?: FiguresRouteDeps;
+  /** Open311 GeoReport v2 under /open311/v2. */
+  open311?: Open311Deps;
+  /** GET /metrics: the Prometheus text of the app's registry. */
+  metrics?: { contentType: string; render: () => Promise<string> };
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -42,6 +50,10 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results), ...(details ? { details } : {}) });
   });
   registerWebchatRoutes(app, deps.webchat);
+  if (deps.figures) registerFiguresRoutes(app, deps.figures);
+  if (deps.open311) registerOpen311Routes(app, deps.open311);
+  const metrics = deps.metrics;
+  if (metrics) app.get('/metrics', async (_request, reply) => reply.header('cache-control', 'no-store').type(metrics.contentType).send(await metrics.render()));
   return app;
 }
 

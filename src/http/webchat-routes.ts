@@ -29,7 +29,7 @@ const ReadQuerySchema = z.strictObject({ chatId: ChatIdSchema, after: z.string()
 
 export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDeps): void {
   app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
   });
   const busy = (reply: FastifyReply) =>
     reply.code(503).header('retry-after', '5').send({ error: 'service temporarily unavailable', message: deps.texts.t('busy', deps.language) });
