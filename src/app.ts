@@ -110,11 +110,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const db = createDb(pool);
   await seedIfEmpty(db, config, log);
 
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, { name: `${config.REDIS_PREFIX}:messages` });
   redis.on('error', (error) => log.warn({ err: error }, 'redis connection problem'));
-  const workerConnection = createRedis(config.REDIS_URL, { forWorker: true });
+  const workerConnection = createRedis(config.REDIS_URL, { forWorker: true, name: `${config.REDIS_PREFIX}:workers` });
   workerConnection.on('error', (error) => log.warn({ err: error }, 'redis (workers) connection problem'));
-  const queueConnection = createRedis(config.REDIS_URL);
+  const queueConnection = createRedis(config.REDIS_URL, { name: `${config.REDIS_PREFIX}:queues` });
   queueConnection.on('error', () => undefined);
   const prefix = config.REDIS_PREFIX;
   const queues = createQueues(queueConnection, prefix);
@@ -202,7 +202,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       return 0;
     });
     if (recovered > 0) log.warn({ count: recovered }, 're-enqueued confirmed submissions left pending');
-    await queues.maintenance.upsertJobScheduler('recover-pending', { every: config.RECOVERY_INTERVAL_SECONDS * 1000 }, { name: 'recover' });
+    const scheduleSweeps = () => queues.maintenance.upsertJobScheduler('recover-pending', { every: config.RECOVERY_INTERVAL_SECONDS * 1000 }, { name: 'recover' });
+    await scheduleSweeps();
+    // The schedule lives in Redis: a Redis that comes back empty (no persistence) has lost it, so put it back on every reconnect.
+    queueConnection.on('ready', () => void scheduleSweeps().catch((error: unknown) => log.warn({ err: error }, 'could not re-create the sweep schedule')));
   }
   // Telegram updates are queued on arrival (webhook or polling) and handled by this worker.
   if (telegram && role !== 'web') workers.push(telegram.runtime.startSender(), telegram.runtime.startReceiver());

@@ -10,9 +10,11 @@ export { Redis };
  * A connection for commands on the message path: fail fast (one retry, short timeouts) so a
  * Redis outage turns into a "coba lagi" reply instead of a hung request.
  */
-export function createRedis(url: string, options: { forWorker?: boolean } = {}): Redis {
+export function createRedis(url: string, options: { forWorker?: boolean; name?: string } = {}): Redis {
   return new Redis(url, {
     lazyConnect: false,
+    // Shown by CLIENT LIST, so an operator (or a test) can tell the service's connections apart.
+    ...(options.name ? { connectionName: options.name } : {}),
     connectTimeout: 2_000,
     enableOfflineQueue: options.forWorker ?? false,
     // BullMQ workers block on Redis and must never give up a command; the message path must.
