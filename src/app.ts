@@ -147,9 +147,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   // With Telegram, officers' forum groups get a topic per complaint and the citizen's replies.
   const groups = telegram ? officerGroups(telegram, cases) : null;
   const caseHooks = groups ? withOfficerGroups(cases, groups, log) : cases;
-  // A complaint forwarded later (teruskan, bukan wewenang to an agency) gets its topic too.
   // With WhatsApp, new complaints are announced in the agency's registered WhatsApp group too.
   const afterStore = whatsapp ? announceInGroups(whatsapp, { ...cases, afterStore: caseHooks.afterStore }, log).afterStore : caseHooks.afterStore;
+  // A complaint forwarded later (teruskan, bukan wewenang to an agency) gets its topic too.
   if (groups) cases.casework.onForwarded = (complaintId) => groups.openTopicFor(complaintId);
   // Its topic follows the complaint: the status in the name, closed when finished, reopened with it.
   if (groups) cases.casework.onChanged = (complaintId) => groups.syncTopicFor(complaintId);
