@@ -25,7 +25,8 @@ export async function fileWithButtons(citizen: TelegramCitizen): Promise<{ code:
   m = await track(citizen.press(TelegramCitizen.button(m, 'Tidak')));
   m = await track(citizen.press(TelegramCitizen.button(m, 'Tidak')));
   m = await track(citizen.press(TelegramCitizen.button(m, 'Kirim')));
-  const code = CODE_IN_HTML.exec(m.at(-1)?.text ?? '')?.[1];
+  // The routing notice may already have followed the confirmation: take the code from the confirmation itself.
+  const code = m.map((sent) => CODE_IN_HTML.exec(sent.text ?? '')?.[1]).find((c) => c !== undefined);
   if (!code) throw new Error(`no tracking code in ${JSON.stringify(m)}`);
   return { code, seen };
 }
