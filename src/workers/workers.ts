@@ -13,6 +13,7 @@ import { sendNotification, type NotifyDeps } from '../services/notify.js';
 import { SendError } from '../services/ports.js';
 import { expireIdleSessions, type ExpiryDeps } from '../services/expiry.js';
 import { recoverPendingSubmissions, recoverUnsentNotices, type RecoveryDeps } from '../services/recovery.js';
+import { logWorkerFailures } from '../queue/worker-logs.js';
 
 export interface WorkerDeps {
   connection: ConnectionOptions;
@@ -94,11 +95,7 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     options,
   );
   for (const worker of [intake, notify, maintenance, deadlines]) {
-    worker.on('failed', (job, error) => {
-      const final = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError);
-      deps.log[final ? 'error' : 'warn']({ queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, final ? 'job failed for good; see `npm run cli -- jobs failed`' : 'job failed; will retry');
-    });
-    worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error }, 'worker error'));
+    logWorkerFailures(worker, deps.log, { retry: 'job failed; will retry', final: 'job failed for good; see `npm run cli -- jobs failed`' });
   }
   return [intake, notify, maintenance, deadlines];
 }

@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { KeyedSerialiser } from '../../services/keyed-serialiser.js';
 import { UPDATE_DEDUPE_SECONDS } from './limits.js';
 import { chatKeyOf } from './updates.js';
+import { logWorkerFailures } from '../../queue/worker-logs.js';
 
 export const TELEGRAM_IN_QUEUE = 'telegram-in';
 
@@ -100,10 +101,6 @@ export function startInboxWorker(deps: { connection: ConnectionOptions; prefix: 
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency },
   );
-  worker.on('failed', (job, error) => {
-    const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
-    deps.log[final ? 'error' : 'warn']({ queue: TELEGRAM_IN_QUEUE, jobId: job?.id, attempt: job?.attemptsMade, err: error }, final ? 'telegram update failed for good (kept in the failed set)' : 'telegram update failed; will retry');
-  });
-  worker.on('error', (error) => deps.log.error({ queue: TELEGRAM_IN_QUEUE, err: error }, 'worker error'));
+  logWorkerFailures(worker, deps.log, { retry: 'telegram update failed; will retry', final: 'telegram update failed for good (kept in the failed set)' });
   return worker;
 }

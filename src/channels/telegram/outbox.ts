@@ -18,6 +18,7 @@ import type { ChannelAdapter } from '../channel.js';
 import { GLOBAL_SENDS_PER_SECOND } from './limits.js';
 import type { Pacer } from './pace.js';
 import { renderMessage, type TelegramPart } from './render.js';
+import { logWorkerFailures } from '../../queue/worker-logs.js';
 
 export const TELEGRAM_OUT_QUEUE = 'telegram-out';
 
@@ -239,11 +240,7 @@ export function startTelegramSender(deps: { connection: ConnectionOptions; prefi
     }
   }
 
-  worker.on('failed', (job, error) => {
-    const final = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError);
-    deps.log[final ? 'error' : 'warn']({ queue: TELEGRAM_OUT_QUEUE, jobId: job?.id, attempt: job?.attemptsMade, err: error }, final ? 'telegram send failed for good' : 'telegram send failed; will retry');
-  });
-  worker.on('error', (error) => deps.log.error({ queue: TELEGRAM_OUT_QUEUE, err: error }, 'worker error'));
+  logWorkerFailures(worker, deps.log, { retry: 'telegram send failed; will retry', final: 'telegram send failed for good' });
   return worker;
 }
 

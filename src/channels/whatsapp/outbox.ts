@@ -17,6 +17,7 @@ import { statusOf, type WaSocket } from './connection.js';
 import type { RecentChoices } from './choices.js';
 import { groupJidOf } from './jids.js';
 import { renderMessage } from './render.js';
+import { logWorkerFailures } from '../../queue/worker-logs.js';
 
 export const WHATSAPP_OUT_QUEUE = 'whatsapp-out';
 
@@ -167,11 +168,7 @@ export function startWhatsAppSender(deps: SenderDeps): Worker {
     return { sent: parts.length - done };
   }
 
-  worker.on('failed', (job, error) => {
-    const final = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError);
-    deps.log[final ? 'error' : 'warn']({ queue: WHATSAPP_OUT_QUEUE, jobId: job?.id, attempt: job?.attemptsMade, err: error }, final ? 'whatsapp send failed for good' : 'whatsapp send failed; will retry');
-  });
-  worker.on('error', (error) => deps.log.error({ queue: WHATSAPP_OUT_QUEUE, err: error }, 'worker error'));
+  logWorkerFailures(worker, deps.log, { retry: 'whatsapp send failed; will retry', final: 'whatsapp send failed for good' });
   return worker;
 }
 
