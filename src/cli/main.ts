@@ -6,7 +6,7 @@
  *   jobs retry <queue> <id|all>  send failed jobs back to the queue
  *   recover                      re-enqueue every confirmed submission not yet stored
  *   officer create --name N --role ADMIN_KOORDINATOR|ADMIN_INSTANSI|PEJABAT_PENGHUBUNG --agency CODE
- *                                create an officer; prints the one-time link code ("daftar <code>")
+ *                                create an officer; prints the one-time link code ("daftar <code>"); audited
  *   officer code <id>            a new link code for an officer
  *   officer deactivate <id> | officer activate <id> | officer list
  *   whatsapp status | whatsapp logout   the stored WhatsApp session; logout deletes it (pair again)
@@ -25,14 +25,12 @@ import { PgComplaintStore } from '../store/complaints.js';
 import { createDb } from '../store/prisma.js';
 import { createRedis } from '../store/redis.js';
 import { applySeed, readSeed } from '../store/seed.js';
-import { PgOfficerStore } from '../store/officers.js';
-import { createOfficerWithCode, issueLinkCode } from '../services/onboarding.js';
-import { OFFICER_ROLES } from '../domain/index.js';
 import pino from 'pino';
 import { clearWhatsAppSession, describeWhatsAppSession } from '../store/whatsapp-auth.js';
 import { ADMIN_USAGE, CliError, runAdminCommand } from './admin.js';
 import { figuresCommand } from './figures.js';
 import { PgOpen311Store } from '../store/open311.js';
+import { runOfficerCommand } from './officers.js';
 
 const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout | open311 key --name N | figures [--from D] [--to D] [--agency CODE] [--region CODE] [--format json|csv]\n  ' + ADMIN_USAGE;
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
@@ -114,7 +112,10 @@ async function main(args: string[]): Promise<void> {
       await prepareDatabase(config, log);
       const db = createDb(config.DATABASE_URL);
       try {
-        console.log(await officerCommand(db, config, sub, rest));
+        console.log(await runOfficerCommand(db, sub, rest, { now: new Date(), linkCodeHours: config.OFFICER_LINK_CODE_HOURS }));
+      } catch (error) {
+        if (error instanceof CliError) fail(error.message);
+        throw error;
       } finally {
         await db.$disconnect();
       }
@@ -171,39 +172,6 @@ async function main(args: string[]): Promise<void> {
 function flag(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);
   return index >= 0 ? args[index + 1] : undefined;
-}
-
-async function officerCommand(db: ReturnType<typeof createDb>, config: Config, sub: string | undefined, args: string[]): Promise<string> {
-  const store = new PgOfficerStore(db);
-  const now = new Date();
-  switch (sub) {
-    case 'create': {
-      const name = flag(args, 'name');
-      const role = OFFICER_ROLES.find((r) => r === flag(args, 'role'));
-      const agencyCode = flag(args, 'agency');
-      if (!name || !role || !agencyCode) return fail(`officer create: needs --name, --role (${OFFICER_ROLES.join('|')}) and --agency <agency code>`);
-      const created = await createOfficerWithCode(store, { name, role, agencyCode }, now, config.OFFICER_LINK_CODE_HOURS);
-      if ('error' in created) return fail(`officer create: ${created.error}`);
-      return `officer ${created.officerId}\nlink code ${created.code} (valid until ${created.expiresAt.toISOString()}): the officer sends "daftar ${created.code}" to the bot`;
-    }
-    case 'code': {
-      const id = args[0] ?? '';
-      if (!(await db.officer.findUnique({ where: { id } }).catch(() => null))) return fail(`officer code: no officer "${id}"`);
-      const issued = await issueLinkCode(store, id, now, config.OFFICER_LINK_CODE_HOURS);
-      return `link code ${issued.code} (valid until ${issued.expiresAt.toISOString()})`;
-    }
-    case 'deactivate':
-    case 'activate': {
-      const ok = await store.setActive(args[0] ?? '', sub === 'activate').catch(() => false);
-      return ok ? `officer ${args[0] ?? ''} ${sub}d` : fail(`officer ${sub}: no officer "${args[0] ?? ''}"`);
-    }
-    case 'list': {
-      const officers = await db.officer.findMany({ include: { agency: { select: { code: true } }, identities: { select: { channel: true } } }, orderBy: { createdAt: 'asc' } });
-      return officers.map((o) => `${o.id}\t${o.active ? 'active' : 'inactive'}\t${o.role}\t${o.agency.code}\t${o.name}\t${o.identities.map((i) => i.channel).join(',') || '-'}`).join('\n') || 'no officers';
-    }
-    default:
-      return fail('usage: officer create --name N --role ROLE --agency CODE | officer code <id> | officer deactivate <id> | officer activate <id> | officer list');
-  }
 }
 
 try {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/app.js';
 import { CliError, runAdminCommand } from '../../src/cli/admin.js';
+import { runOfficerCommand } from '../../src/cli/officers.js';
 import { cliActor } from '../../src/store/admin/audit.js';
 import { importCsv } from '../../src/store/admin/csv-import.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -50,6 +51,39 @@ describe('admin users and tokens from the CLI', () => {
     expect(app.cases.deadlines.calendar.isWorkingDay({ year: 2027, month: 8, day: 16 })).toBe(false);
     await cli('holiday', 'remove', '2027-08-16');
     expect(await cli('audit', '', '--limit', '2')).toMatch(/holiday\.delete/);
+  });
+});
+
+describe('officers from the CLI', () => {
+  const officer = (sub: string, ...args: string[]) => runOfficerCommand(app.db, sub, args, { now: new Date('2026-11-23T08:00:00Z'), linkCodeHours: 72 });
+
+  it('creates, re-codes, deactivates and activates an officer, each with its audit row', async () => {
+    const out = await officer('create', '--name', 'Budi CLI', '--role', 'PEJABAT_PENGHUBUNG', '--agency', 'dpuprpkp-malang-bina-marga');
+    const id = /^officer (\S+)/.exec(out)?.[1] ?? '';
+    expect(out).toMatch(/link code [0-9A-Z]{4}-[0-9A-Z]{4} \(valid until 2026-11-26T08:00:00.000Z\): the officer sends "daftar /);
+    expect(await officer('code', id)).toMatch(/^link code [0-9A-Z]{4}-[0-9A-Z]{4} /);
+    expect(await officer('deactivate', id)).toBe(`officer ${id} deactivated`);
+    expect(await officer('list')).toMatch(new RegExp(`${id}\tinactive\tPEJABAT_PENGHUBUNG\tdpuprpkp-malang-bina-marga\tBudi CLI\t-`));
+    await expect(officer('code', id)).rejects.toThrow(/officer code: the officer is deactivated/);
+    expect(await officer('activate', id)).toBe(`officer ${id} activated`);
+    const rows = await app.db.auditLog.findMany({ where: { targetId: id }, orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.action, r.via])).toEqual([
+      ['officer.create', 'cli'],
+      ['officer.link_code', 'cli'],
+      ['officer.deactivate', 'cli'],
+      ['officer.activate', 'cli'],
+    ]);
+    expect(rows[0]?.actorName).toMatch(/^cli:/);
+  });
+
+  it('refuses bad input with one line and writes nothing', async () => {
+    const before = await app.db.officer.count();
+    await expect(officer('create', '--name', 'X', '--role', 'RAJA', '--agency', 'pemkot-malang')).rejects.toThrow(/needs --name, --role \(ADMIN_KOORDINATOR\|/);
+    await expect(officer('create', '--name', 'X', '--role', 'ADMIN_INSTANSI', '--agency', 'nowhere')).rejects.toThrow('officer create: no agency with code "nowhere"');
+    await expect(officer('code', "1' OR '1'='1")).rejects.toThrow(/expected an officer id \(a UUID/);
+    await expect(officer('activate', '00000000-0000-4000-8000-000000000000')).rejects.toThrow(/officer activate: officer "00000000-0000-4000-8000-000000000000" not found/);
+    await expect(officer('fire', 'x')).rejects.toThrow(/^usage: officer create/);
+    expect(await app.db.officer.count()).toBe(before);
   });
 });
 
