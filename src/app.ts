@@ -241,7 +241,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         now,
       },
       figures: {
-        figures: { findRows: (from, to, at) => findFigureRows(db, from, to, at), findLabels: () => findFigureLabels(db), calendar, timeZone: config.TIME_ZONE, now },
+        figures: { findRows: (from, to, at) => findFigureRows(db, from, to, at), findLabels: () => findFigureLabels(db), calendar: () => cases.deadlines.calendar, timeZone: config.TIME_ZONE, now },
         guard: requireAdmin(options.authenticateAdmin ?? admin.authenticate),
         publicMaxAgeSeconds: config.PUBLIC_FIGURES_MAX_AGE_SECONDS,
       },

@@ -7,6 +7,7 @@ import { projectRoot } from '../app.js';
 import type { Config } from '../config.js';
 import { buildFiguresReport, localToday, parseFiguresQuery, toFiguresCsv } from '../services/figures.js';
 import { loadCalendar } from '../store/calendar-files.js';
+import { findHolidayOverrides } from '../store/admin/categories.js';
 import { findFigureLabels, findFigureRows } from '../store/figures.js';
 import { createDb } from '../store/prisma.js';
 
@@ -21,11 +22,13 @@ export async function figuresCommand(config: Config, args: readonly string[], no
     if (!name || value === undefined) throw new Error(`figures: unknown or incomplete option "${args[i] ?? ''}"; usage: figures [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--agency CODE] [--region CODE] [--format json|csv]`);
     query[name] = value;
   }
-  const calendar = await loadCalendar(isAbsolute(config.CALENDAR_DIR) ? config.CALENDAR_DIR : join(projectRoot, config.CALENDAR_DIR));
-  const parsed = parseFiguresQuery(query, localToday(calendar, now, config.TIME_ZONE));
+  const fileCalendar = await loadCalendar(isAbsolute(config.CALENDAR_DIR) ? config.CALENDAR_DIR : join(projectRoot, config.CALENDAR_DIR));
+  const parsed = parseFiguresQuery(query, localToday(fileCalendar, now, config.TIME_ZONE));
   if (!parsed.ok) throw new Error(`figures: ${parsed.message}`);
   const db = createDb(config.DATABASE_URL);
   try {
+    const running = fileCalendar.withOverrides(await findHolidayOverrides(db));
+    const calendar = () => running;
     const deps = { findRows: (from: Date, to: Date, at: Date) => findFigureRows(db, from, to, at), findLabels: () => findFigureLabels(db), calendar, timeZone: config.TIME_ZONE, now: () => now };
     const result = await buildFiguresReport(deps, parsed.query, null);
     if (!result.ok) throw new Error(`figures: ${result.message}`);

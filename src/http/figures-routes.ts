@@ -15,7 +15,7 @@ export interface FiguresRouteDeps {
 }
 
 export function registerFiguresRoutes(app: FastifyInstance, deps: FiguresRouteDeps): void {
-  const today = () => localToday(deps.figures.calendar, deps.figures.now(), deps.figures.timeZone);
+  const today = () => localToday(deps.figures.calendar(), deps.figures.now(), deps.figures.timeZone);
   const send = (reply: FastifyReply, report: FiguresReport, format: 'json' | 'csv') =>
     format === 'csv'
       ? reply

@@ -18,7 +18,8 @@ export interface FigureLabelSource {
 export interface FiguresDeps {
   findRows: (from: Date, toExclusive: Date, now: Date) => Promise<FigureRow[]>;
   findLabels: () => Promise<FigureLabelSource>;
-  calendar: WorkingDayCalendar;
+  /** The running calendar, with the holiday changes made through the admin API or CLI. */
+  calendar: () => WorkingDayCalendar;
   timeZone: string;
   now: () => Date;
 }
@@ -95,15 +96,16 @@ export async function buildFiguresReport(deps: FiguresDeps, query: FiguresQuery,
   if (query.agency && !agencyFilter) return { ok: false, status: 404, message: `no agency with code "${query.agency}"` };
   if (query.region && !labels.regions.has(query.region)) return { ok: false, status: 404, message: `no region with code "${query.region}"` };
 
-  const from = startOfDay(deps.calendar, query.from, deps.timeZone);
-  const toExclusive = startOfDay(deps.calendar, isoOf(dayNumber(query.to) + 1), deps.timeZone);
+  const calendar = deps.calendar();
+  const from = startOfDay(calendar, query.from, deps.timeZone);
+  const toExclusive = startOfDay(calendar, isoOf(dayNumber(query.to) + 1), deps.timeZone);
   const rows = (await deps.findRows(from, toExclusive, now)).filter(
     (r) =>
       inScope(principal, r, tree) &&
       (!agencyFilter || isWithin(tree, r.agencyId, agencyFilter)) &&
       (!query.region || regionAncestry(r.regionCode).includes(query.region)),
   );
-  const workingDays = (a: Date, b: Date) => deps.calendar.workingDaysBetween(a, b, deps.timeZone);
+  const workingDays = (a: Date, b: Date) => calendar.workingDaysBetween(a, b, deps.timeZone);
   const byAgency = [...groupFigures(rows, (r) => r.agencyId, workingDays)].map(([id, figures]) => {
     const agency = id ? labels.agencies.get(id) : undefined;
     return { agency: agency ? { code: agency.code, name: agency.name } : null, figures };

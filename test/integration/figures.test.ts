@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminPrincipal } from '../../src/services/admin-principal.js';
 import type { FiguresReport } from '../../src/services/figures.js';
+import { cliActor } from '../../src/store/admin/audit.js';
+import { deleteHolidayOverride, saveHolidayOverride } from '../../src/store/admin/categories.js';
 import { testConfig } from '../helpers/app.js';
 import { loadFixture, startFiguresApp } from '../helpers/figures-fixture.js';
 
@@ -59,6 +61,21 @@ describe('monitoring figures', () => {
     expect(byAgency['diskominfo-malang']).toMatchObject({ received: 3, verified: 1, forwarded: 0, responseRate: null });
     const byRegion = Object.fromEntries(report.byRegion.map((r) => [r.region?.code ?? 'none', r.figures.received]));
     expect(byRegion).toEqual({ '35.73.05': 4, '35.73.02': 2, none: 1 }); // A B E F; C D; H
+  });
+
+  it('counts working days with the holiday changes made at run time', async () => {
+    // Wed 4 Feb made a day off: A's first answer 2→5 Feb counts 3 and 5 = 2 days; its resolution 2→9 Feb 4 days.
+    await saveHolidayOverride(app.db, cliActor(), { date: '2026-02-04', kind: 'EXTRA', name: 'Libur uji' });
+    try {
+      await app.reloadCalendar();
+      const total = (await get(`/api/admin/figures?${PERIOD}`, 'operator')).json<FiguresReport>().total;
+      expect(total.daysToFirstAnswer).toEqual({ count: 3, median: 2, p90: 3 }); // A 2, B 3, F 2 (9→11 Feb) → [2,2,3]
+      expect(total.daysToResolution).toEqual({ count: 2, median: 5.5, p90: 7 }); // A 4, B 7
+    } finally {
+      await deleteHolidayOverride(app.db, cliActor(), '2026-02-04');
+      await app.reloadCalendar();
+    }
+    expect((await get(`/api/admin/figures?${PERIOD}`, 'operator')).json<FiguresReport>().total.daysToFirstAnswer).toEqual({ count: 3, median: 3, p90: 3 });
   });
 
   it('scopes by the caller: no token 401, an agency admin sees only its agency and units', async () => {
