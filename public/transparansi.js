@@ -86,7 +86,41 @@
     report.byRegion.forEach(function (r) { regions.appendChild(bar(r.region ? r.region.name : 'Tanpa wilayah', r.figures.received, maxR, r.figures.done, 'region-bar')); });
     $('status').textContent = 'Periode ' + report.period.from + ' s.d. ' + report.period.to + ' · ' + num(t.received) + ' laporan';
   }
+  // The optional list of complaints that are not rahasia (hidden when the server has it turned off).
+  var list = { query: '', page: 1 };
+  var dateFmt = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'Asia/Jakarta' });
+  function item(c) {
+    var li = el('li', { 'data-testid': 'list-item' });
+    li.appendChild(el('div', { class: 'title' }, c.title));
+    var closed = c.status === 'DONE' || c.status === 'ARCHIVED';
+    li.appendChild(el('span', { class: 'status' + (closed ? ' closed' : '') }, c.statusLabel.id));
+    var meta = [c.trackingCode, c.category.name, c.agency || 'Menunggu verifikasi', c.region, dateFmt.format(new Date(c.submittedAt))].filter(Boolean);
+    li.appendChild(el('div', { class: 'meta' }, meta.join(' · ')));
+    return li;
+  }
+  function loadList(more) {
+    list.page = more ? list.page + 1 : 1;
+    var state = $('list-state').value;
+    var parts = [list.query, state ? 'state=' + state : '', 'page=' + list.page].filter(Boolean);
+    fetch('/api/public/complaints?' + parts.join('&')).then(function (res) {
+      if (res.status === 404) return;
+      return res.json().then(function (body) {
+        if (!res.ok) throw new Error(body.message || 'gagal memuat');
+        $('list-section').hidden = false;
+        if (!more) $('list').textContent = '';
+        body.items.forEach(function (c) { $('list').appendChild(item(c)); });
+        var shown = $('list').children.length;
+        $('list-count').textContent = body.total === 0 ? 'Tidak ada laporan pada periode ini.' : 'Menampilkan ' + num(shown) + ' dari ' + num(body.total) + ' laporan';
+        $('list-more').hidden = shown >= body.total;
+      });
+    }).catch(function (error) { $('list-count').textContent = 'Tidak dapat memuat daftar: ' + error.message; });
+  }
+  $('list-state').addEventListener('change', function () { loadList(false); });
+  $('list-more').addEventListener('click', function () { loadList(true); });
+
   function load(query) {
+    list.query = query;
+    loadList(false);
     $('status').textContent = 'Memuat…';
     $('json').href = '/api/public/figures' + (query ? '?' + query : '');
     $('csv').href = '/api/public/figures?' + (query ? query + '&' : '') + 'format=csv';

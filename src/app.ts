@@ -36,6 +36,8 @@ import { announceInGroups, attachWhatsApp, buildWhatsApp, type WhatsAppHooks, ty
 import { buildAdmin } from './wiring/admin.js';
 // Figures, transparency page and metrics (issue 6).
 import { findFigureLabels, findFigureRows } from './store/figures.js';
+import { findPublicComplaints } from './store/public-complaints.js';
+import type { FiguresDeps } from './services/figures.js';
 import { createMetrics, type Metrics } from './wiring/metrics.js';
 import { Open311Channel } from './channels/open311.js';
 import { PgOpen311Store } from './store/open311.js';
@@ -219,6 +221,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   let http: FastifyInstance | undefined;
   if (role === 'all' || role === 'web') {
+    const figures: FiguresDeps = { findRows: (from, to, at) => findFigureRows(db, from, to, at), findLabels: () => findFigureLabels(db), calendar: () => cases.deadlines.calendar, timeZone: config.TIME_ZONE, now };
     http = await buildServer({
       log,
       trustProxy: config.TRUST_PROXY,
@@ -240,11 +243,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         maxUploadBytes: config.MEDIA_MAX_BYTES,
         now,
       },
-      figures: {
-        figures: { findRows: (from, to, at) => findFigureRows(db, from, to, at), findLabels: () => findFigureLabels(db), calendar: () => cases.deadlines.calendar, timeZone: config.TIME_ZONE, now },
-        guard: requireAdmin(options.authenticateAdmin ?? admin.authenticate),
-        publicMaxAgeSeconds: config.PUBLIC_FIGURES_MAX_AGE_SECONDS,
-      },
+      figures: { figures, guard: requireAdmin(options.authenticateAdmin ?? admin.authenticate), publicMaxAgeSeconds: config.PUBLIC_FIGURES_MAX_AGE_SECONDS },
+      ...(config.PUBLIC_COMPLAINT_LIST ? { publicComplaints: { findPage: (filter) => findPublicComplaints(db, filter), findLabels: figures.findLabels, figures, texts: flows.texts } } : {}),
       open311: {
         store: new PgOpen311Store(db),
         enqueueIntake: (code) => intakeQueue.enqueueIntake(code),

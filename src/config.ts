@@ -86,6 +86,8 @@ export const ConfigSchema = z.object({
   WHATSAPP_MAX_FILE_BYTES: positiveInt.default(16 * 1024 * 1024),
   /** Seconds the public figures (/api/public/figures) may be cached by browsers, proxies and the server. */
   PUBLIC_FIGURES_MAX_AGE_SECONDS: positiveInt.default(300),
+  /** List complaints that are not rahasia on the transparency page (/api/public/complaints): category, title, status, agency, region. */
+  PUBLIC_COMPLAINT_LIST: bool.default(true),
   /** Serve GET /metrics (Prometheus); keep it off the public internet (reverse proxy) or turn it off. */
   METRICS_ENABLED: bool.default(true),
 }).superRefine((config, ctx) => {

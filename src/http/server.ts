@@ -6,6 +6,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { registerWebchatRoutes, type WebchatRouteDeps } from './webchat-routes.js';
 import { registerFiguresRoutes, type FiguresRouteDeps } from './figures-routes.js';
 import { registerOpen311Routes, type Open311Deps } from './open311-routes.js';
+import { registerPublicComplaintRoutes } from './public-complaints-routes.js';
+import type { PublicComplaintDeps } from '../services/public-complaints.js';
 
 export interface HttpDeps {
   log: FastifyBaseLogger;
@@ -19,6 +21,8 @@ export interface HttpDeps {
   webchat: WebchatRouteDeps;
   /** Monitoring figures (admin JSON/CSV, public JSON) and the transparency page. */
   figures?: FiguresRouteDeps;
+  /** The public list of complaints that are not rahasia (PUBLIC_COMPLAINT_LIST). */
+  publicComplaints?: PublicComplaintDeps;
   /** Open311 GeoReport v2 under /open311/v2. */
   open311?: Open311Deps;
   /** GET /metrics: the Prometheus text of the app's registry. */
@@ -51,6 +55,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
   registerWebchatRoutes(app, deps.webchat);
   if (deps.figures) registerFiguresRoutes(app, deps.figures);
+  if (deps.publicComplaints) registerPublicComplaintRoutes(app, deps.publicComplaints);
   if (deps.open311) registerOpen311Routes(app, deps.open311);
   const metrics = deps.metrics;
   if (metrics) app.get('/metrics', async (_request, reply) => reply.header('cache-control', 'no-store').type(metrics.contentType).send(await metrics.render()));

@@ -78,6 +78,11 @@ function startOfDay(calendar: WorkingDayCalendar, iso: string, timeZone: string)
   return new Date(calendar.addWorkingDays(noonBefore, 0, timeZone).getTime() + 1);
 }
 
+/** The instants a period of local days starts and ends (exclusive). */
+export function periodBounds(calendar: WorkingDayCalendar, period: { from: string; to: string }, timeZone: string): { from: Date; toExclusive: Date } {
+  return { from: startOfDay(calendar, period.from, timeZone), toExclusive: startOfDay(calendar, isoOf(dayNumber(period.to) + 1), timeZone) };
+}
+
 /** Today's date in the deployment's zone, YYYY-MM-DD. */
 export function localToday(calendar: WorkingDayCalendar, now: Date, timeZone: string): string {
   const d = calendar.localDate(now, timeZone);
@@ -97,8 +102,7 @@ export async function buildFiguresReport(deps: FiguresDeps, query: FiguresQuery,
   if (query.region && !labels.regions.has(query.region)) return { ok: false, status: 404, message: `no region with code "${query.region}"` };
 
   const calendar = deps.calendar();
-  const from = startOfDay(calendar, query.from, deps.timeZone);
-  const toExclusive = startOfDay(calendar, isoOf(dayNumber(query.to) + 1), deps.timeZone);
+  const { from, toExclusive } = periodBounds(calendar, query, deps.timeZone);
   const rows = (await deps.findRows(from, toExclusive, now)).filter(
     (r) =>
       inScope(principal, r, tree) &&

@@ -109,6 +109,60 @@ describe('monitoring figures', () => {
     expect(res.body).not.toMatch(/FIG-|081234567890|3573051234567890|Budi|Jalan rusak/);
   });
 
+  it('lists the complaints that are not rahasia, newest first, paged, without personal data', async () => {
+    type List = { total: number; page: number; items: { trackingCode: string; title: string; status: string; statusLabel: { id: string }; agency: string | null; region: string | null }[] };
+    const res = await get(`/api/public/complaints?${PERIOD}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=60');
+    const list = res.json<List>();
+    // B is rahasia; X and Y fall outside the period. F 9 Feb, E 5, D 4, C 3, A 2 (10:00 WIB), H 2 (00:30 WIB).
+    expect(list.items.map((i) => i.trackingCode)).toEqual(['FIG-F', 'FIG-E', 'FIG-D', 'FIG-C', 'FIG-A', 'FIG-H']);
+    expect(list.total).toBe(6);
+    expect(list.items[0]).toMatchObject({ title: 'Jalan rusak FIG-F', status: 'CITIZEN_REPLIED', statusLabel: { id: 'Ditanggapi pelapor' }, agency: 'Dinas Perhubungan Kota Malang', region: 'Lowokwaru' });
+    expect(list.items.at(-1)).toMatchObject({ trackingCode: 'FIG-H', agency: 'Dinas Komunikasi dan Informatika Kota Malang', region: null });
+    // C is anonim: listed, and like every item it says nothing of the reporter; no kronologi either.
+    expect(res.body).not.toMatch(/FIG-B|081234567890|3573051234567890|Budi|fixture-|citizen|description|chatId/);
+    const closed = (await get(`/api/public/complaints?${PERIOD}&state=closed`)).json<List>();
+    expect(closed.items.map((i) => i.trackingCode)).toEqual(['FIG-E', 'FIG-A']);
+    const second = (await get(`/api/public/complaints?${PERIOD}&state=open&pageSize=2&page=2`)).json<List>();
+    expect([second.total, second.page, second.items.map((i) => i.trackingCode)]).toEqual([4, 2, ['FIG-C', 'FIG-H']]); // open: F D | C H
+  });
+
+  it('masks phone numbers and NIK written into a title', async () => {
+    const category = await app.db.category.findUniqueOrThrow({ where: { code: 'pu-jalan-rusak' } });
+    const citizen = await app.db.citizen.create({ data: {} });
+    await app.db.complaint.create({
+      data: {
+        trackingCode: 'PUB-MASK-0001', type: 'PENGADUAN', categoryId: category.id, title: 'Lampu mati, hubungi 0812-9988-7766 NIK 3573051234567891', description: 'x',
+        status: 'SUBMITTED', citizenId: citizen.id, channel: 'WEBCHAT', chatId: 'pub-mask', submittedAt: new Date('2025-06-10T03:00:00Z'),
+      },
+    });
+    const body = (await get('/api/public/complaints?from=2025-06-01&to=2025-06-30')).json<{ items: { title: string }[] }>();
+    expect(body.items.map((i) => i.title)).toEqual(['Lampu mati, hubungi [telp …766] NIK [NIK]']);
+  });
+
+  it('answers bad list queries with 400, and 404 when the list is turned off', async () => {
+    const cases: [string, RegExp][] = [
+      ['pageSize=1000', /pageSize: at most 50/],
+      ['page=0', /page: a whole number from 1/],
+      ["state=open'%20OR%201=1", /state/],
+      ['from=2026-13-01', /from: a calendar date/],
+      ['sort=title', /sort/],
+    ];
+    for (const [query, message] of cases) {
+      const res = await get(`/api/public/complaints?${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json<{ message: string }>().message, query).toMatch(message);
+    }
+    const off = await startFiguresApp(testConfig({ PUBLIC_COMPLAINT_LIST: 'false' }), () => NOW, {});
+    try {
+      expect((await off.http!.inject({ method: 'GET', url: `/api/public/complaints?${PERIOD}` })).statusCode).toBe(404);
+      expect((await off.http!.inject({ method: 'GET', url: `/api/public/figures?${PERIOD}` })).statusCode).toBe(200);
+    } finally {
+      await off.dispose();
+    }
+  });
+
   it('answers bad queries with 400 and a clear message', async () => {
     const cases: [string, RegExp][] = [
       ['from=2026-02-30', /from: a calendar date/],

@@ -53,8 +53,25 @@ describe('the transparency page in a browser', () => {
     expect(await page.getByTestId('region-bar').filter({ hasText: 'Lowokwaru' }).textContent()).toMatch(/4 \/ 2 selesai/); // A B E F received, A B done
     expect(await page.locator('html').getAttribute('lang')).toBe('id');
     const body = (await page.textContent('body')) ?? '';
-    expect(body).not.toMatch(/TRN-|081234567890|Budi|Jalan rusak/);
+    // The list names complaints that are not rahasia (B is), never a reporter or a kronologi.
+    expect(body).not.toMatch(/TRN-B|081234567890|3573051234567890|Budi/);
     expect(requested.every((url) => url.startsWith(base))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('lists the complaints that are not rahasia, filters them by status and pages with "more"', async () => {
+    await expect.poll(() => page.getByTestId('list-item').count()).toBe(6); // A C D E F H
+    expect(await page.getByTestId('list-section').isVisible()).toBe(true);
+    expect(await page.getByTestId('list-count').textContent()).toBe('Menampilkan 6 dari 6 laporan');
+    const first = page.getByTestId('list-item').first();
+    expect(await first.locator('.title').textContent()).toBe('Jalan rusak TRN-F');
+    expect(await first.locator('.status').textContent()).toBe('Ditanggapi pelapor');
+    expect(await first.locator('.meta').textContent()).toMatch(/^TRN-F · .+ · Dinas Perhubungan Kota Malang · Lowokwaru · 9 Feb 2027$/);
+    expect(await page.getByTestId('list-more').isVisible()).toBe(false);
+    await page.getByTestId('list-state').selectOption('closed');
+    await expect.poll(() => page.getByTestId('list-item').locator('.title').allTextContents()).toEqual(['Jalan rusak TRN-E', 'Jalan rusak TRN-A']);
+    await page.getByTestId('list-state').selectOption('');
+    await expect.poll(() => page.getByTestId('list-item').count()).toBe(6);
     expect(problems).toEqual([]);
   });
 
