@@ -3,6 +3,9 @@
  * POST requests.json needs an api_key (npm run cli -- open311 key --name N) and goes through the same
  * Submission table, intake queue and workers as a chat's confirmed form; service_request_id is the
  * tracking code. Rahasia complaints are never listed; no reporter data is ever returned.
+ * Every service has two optional attributes, `anonim` and `rahasia` (true/false), sent as
+ * attribute[anonim]=true (form) or "attribute": {"anonim": "true"} (JSON). The client that filed a
+ * rahasia request follows it with its api_key on GET requests/{id}.json: status only, no content.
  * Errors use the spec's format: [{ "code": 400, "description": "…" }].
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -29,6 +32,17 @@ const MAX_RESULTS = 1000;
 const WINDOW_DAYS = 90;
 const DAY_MS = 86_400_000;
 
+/** An attribute value: "true"/"false" (form fields are text), or a JSON boolean. */
+const flag = z.union([z.enum(['true', 'false']), z.boolean()], { error: 'true or false' }).transform((v) => v === true || v === 'true');
+
+const ATTRIBUTES = [
+  { code: 'anonim', order: 1, description: 'Anonim: sembunyikan identitas pelapor dari instansi terlapor dan publik' },
+  { code: 'rahasia', order: 2, description: 'Rahasia: isi laporan tidak pernah ditampilkan kepada publik' },
+].map((a) => ({
+  variable: true, code: a.code, datatype: 'singlevaluelist', required: false, datatype_description: 'true atau false', order: a.order, description: a.description,
+  values: [{ key: 'false', name: 'Tidak' }, { key: 'true', name: 'Ya' }],
+}));
+
 const PostSchema = z.strictObject({
   api_key: z.string().min(1).max(200),
   service_code: z.string().min(1).max(64),
@@ -45,6 +59,9 @@ const PostSchema = z.strictObject({
   last_name: z.string().max(200).optional(),
   phone: z.string().max(50).optional(),
   media_url: z.url().max(2000).optional(),
+  'attribute[anonim]': flag.optional(),
+  'attribute[rahasia]': flag.optional(),
+  attribute: z.strictObject({ anonim: flag.optional(), rahasia: flag.optional() }, { error: 'only the attributes anonim and rahasia exist' }).optional(),
 }).refine((v) => (v.lat !== undefined && v.long !== undefined) || v.address_string !== undefined, { error: 'a location is required: lat and long, or address_string' });
 
 const datetime = z.iso.datetime({ offset: true }).refine((v) => { const t = Date.parse(v); return t > Date.parse('2000-01-01T00:00:00Z') && t < Date.parse('2100-01-01T00:00:00Z'); }, { error: 'a date between 2000 and 2100' });
@@ -77,13 +94,13 @@ export function registerOpen311Routes(app: FastifyInstance, deps: Open311Deps): 
     });
 
     scope.get('/services.json', async () =>
-      (await deps.store.findServices()).map((s) => ({ service_code: s.code, service_name: s.name, description: s.description, metadata: false, type: 'realtime', keywords: '', group: s.group })),
+      (await deps.store.findServices()).map((s) => ({ service_code: s.code, service_name: s.name, description: s.description, metadata: true, type: 'realtime', keywords: '', group: s.group })),
     );
 
     scope.get<{ Params: { code: string } }>('/services/:code.json', async (request, reply) => {
       const code = request.params.code;
       if (!(await deps.store.findCategoryId(code))) return fail(reply, 404, `no service with code "${code.slice(0, 64)}"`);
-      return { service_code: code, attributes: [] };
+      return { service_code: code, attributes: ATTRIBUTES };
     });
 
     scope.post('/requests.json', async (request, reply) => {
@@ -101,7 +118,9 @@ export function registerOpen311Routes(app: FastifyInstance, deps: Open311Deps): 
         trackingCode, channel: 'OPEN311', chatId: `open311:${client.id}`, senderId: `open311:${client.id}:${reporter}`, language: 'id', type: 'PENGADUAN', categoryId,
         title: input.description.replace(/\s+/g, ' ').slice(0, 80), description: input.description, incidentDate: null,
         location: { latitude: input.lat ?? null, longitude: input.long ?? null, address: input.address_string ?? null, regionCode: deps.defaultRegionCode },
-        attachmentIds: [], requestedAgencyId: null, anonymous: false, confidential: false, submittedAt: now.toISOString(),
+        attachmentIds: [], requestedAgencyId: null, submittedAt: now.toISOString(),
+        anonymous: input.attribute?.anonim ?? input['attribute[anonim]'] ?? false,
+        confidential: input.attribute?.rahasia ?? input['attribute[rahasia]'] ?? false,
       };
       await deps.store.saveSubmission(form);
       // Stored first: if the enqueue fails the recovery sweep enqueues it, as for a chat.
@@ -126,16 +145,25 @@ export function registerOpen311Routes(app: FastifyInstance, deps: Open311Deps): 
       return rows.map((r) => toRequest(r, deps));
     });
 
-    scope.get<{ Params: { id: string } }>('/requests/:id.json', async (request, reply) => {
+    scope.get<{ Params: { id: string }; Querystring: { api_key?: unknown } }>('/requests/:id.json', async (request, reply) => {
       const id = request.params.id;
       if (!/^[A-Z]{2,5}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(id)) return fail(reply, 400, 'service_request_id is a tracking code such as ADU-7K3P-9QXM');
       const [row] = await deps.store.findRequests({ codes: [id], start: new Date(0), end: deps.now(), limit: 1 });
       if (row) return [toRequest(row, deps)];
+      const apiKey = request.query.api_key;
+      const client = typeof apiKey === 'string' && apiKey.length <= 200 ? await deps.store.findClient(apiKey, deps.now()) : null;
+      const own = client ? await deps.store.findOwnConfidential(id, client.id) : null;
+      if (own) return [toConfidentialRequest(own, deps)];
       if (await deps.store.isPending(id)) return [{ service_request_id: id, status: 'open', status_notes: 'Diterima, sedang dicatat.', service_notice: null }];
       return fail(reply, 404, `no request ${id}`);
     });
     ready();
   }, { prefix: '/open311/v2' });
+}
+
+/** A rahasia request, for the client that filed it: where it stands, nothing of what it says or where. */
+function toConfidentialRequest(r: Open311Row, deps: Open311Deps) {
+  return { ...toRequest(r, deps), description: null, address: null, lat: null, long: null };
 }
 
 function toRequest(r: Open311Row, deps: Open311Deps) {

@@ -48,6 +48,15 @@ export class PgOpen311Store {
     return (await this.db.submission.count({ where: { trackingCode, state: 'PENDING' } })) > 0;
   }
 
+  /** A rahasia request, only for the client that filed it (its chat is that client's). */
+  async findOwnConfidential(trackingCode: string, clientId: string): Promise<Open311Row | null> {
+    const c = await this.db.complaint.findFirst({
+      where: { trackingCode, confidential: true, channel: 'OPEN311', chatId: `open311:${clientId}` },
+      include: { category: { select: { code: true, nameId: true } }, agency: { select: { name: true } } },
+    });
+    return c ? toRow(c) : null;
+  }
+
   /** Requests, never rahasia ones, newest first. */
   async findRequests(filter: Open311Filter): Promise<Open311Row[]> {
     const statusIn = filter.statuses?.length === 1 ? (filter.statuses[0] === 'open' ? { notIn: ['DONE' as const, 'ARCHIVED' as const] } : { in: ['DONE' as const, 'ARCHIVED' as const] }) : undefined;
@@ -62,9 +71,19 @@ export class PgOpen311Store {
       orderBy: { submittedAt: 'desc' },
       take: filter.limit,
     });
-    return rows.map((c) => ({
-      trackingCode: c.trackingCode, status: c.status, outcome: c.outcome, serviceCode: c.category.code, serviceName: c.category.nameId, description: c.description,
-      agencyName: c.agency?.name ?? null, submittedAt: c.submittedAt, updatedAt: c.updatedAt, latitude: c.latitude, longitude: c.longitude, address: c.addressText,
-    }));
+    return rows.map(toRow);
   }
+}
+
+interface ComplaintWithNames {
+  trackingCode: string; status: string; outcome: string | null; description: string; submittedAt: Date; updatedAt: Date;
+  latitude: number | null; longitude: number | null; addressText: string | null;
+  category: { code: string; nameId: string }; agency: { name: string } | null;
+}
+
+function toRow(c: ComplaintWithNames): Open311Row {
+  return {
+    trackingCode: c.trackingCode, status: c.status, outcome: c.outcome, serviceCode: c.category.code, serviceName: c.category.nameId, description: c.description,
+    agencyName: c.agency?.name ?? null, submittedAt: c.submittedAt, updatedAt: c.updatedAt, latitude: c.latitude, longitude: c.longitude, address: c.addressText,
+  };
 }

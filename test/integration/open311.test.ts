@@ -38,9 +38,18 @@ describe('Open311 GeoReport v2', () => {
     const services = (await get('/services.json')).json<Record<string, unknown>[]>();
     const road = services.find((s) => s.service_code === 'pu-jalan-rusak');
     expect(Object.keys(road!).sort()).toEqual(['description', 'group', 'keywords', 'metadata', 'service_code', 'service_name', 'type']);
-    expect(road).toMatchObject({ metadata: false, type: 'realtime' });
+    expect(road).toMatchObject({ metadata: true, type: 'realtime' });
     expect(services.some((s) => s.service_code === 'pu')).toBe(false); // a group, not a service
-    expect((await get('/services/pu-jalan-rusak.json')).json()).toEqual({ service_code: 'pu-jalan-rusak', attributes: [] });
+    const definition = (await get('/services/pu-jalan-rusak.json')).json<{ service_code: string; attributes: Record<string, unknown>[] }>();
+    expect(definition.service_code).toBe('pu-jalan-rusak');
+    expect(definition.attributes.map((a) => [a.code, a.order, a.datatype, a.required, a.variable])).toEqual([
+      ['anonim', 1, 'singlevaluelist', false, true],
+      ['rahasia', 2, 'singlevaluelist', false, true],
+    ]);
+    for (const attribute of definition.attributes) {
+      expect(Object.keys(attribute).sort()).toEqual(['code', 'datatype', 'datatype_description', 'description', 'order', 'required', 'values', 'variable']);
+      expect(attribute.values).toEqual([{ key: 'false', name: 'Tidak' }, { key: 'true', name: 'Ya' }]);
+    }
     const missing = await get('/services/nope.json');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual([{ code: 404, description: 'no service with code "nope"' }]);
@@ -62,6 +71,31 @@ describe('Open311 GeoReport v2', () => {
     expect(one!.description).toBe('Lubang besar di tengah jalan, hubungi [telp …890]');
     expect(typeof one!.status_notes).toBe('string');
     expect(typeof one!.agency_responsible).toBe('string');
+  });
+
+  it('takes anonim and rahasia as attributes; only the filing client follows a rahasia request, without its content', async () => {
+    const other = (await new PgOpen311Store(app.db).issueKey('Aplikasi Lain')).apiKey;
+    const secret = await post(form({ api_key: apiKey, service_code: 'pu-jalan-rusak', address_string: 'Jl. Rahasia 1', description: 'Pungutan liar di loket', 'attribute[rahasia]': 'true', 'attribute[anonim]': 'true' }));
+    const json = await post(JSON.stringify({ api_key: apiKey, service_code: 'pu-jalan-rusak', address_string: 'Jl. Terbuka 2', description: 'Lampu jalan mati', attribute: { anonim: true } }), 'application/json');
+    expect([secret.statusCode, json.statusCode]).toEqual([201, 201]);
+    const secretCode = secret.json<{ service_request_id: string }[]>()[0]!.service_request_id;
+    const openCode = json.json<{ service_request_id: string }[]>()[0]!.service_request_id;
+    const stored = await eventually(async () => {
+      const rows = await app.db.complaint.findMany({ where: { trackingCode: { in: [secretCode, openCode] } }, orderBy: { trackingCode: 'asc' } });
+      return rows.length === 2 ? rows : null;
+    }, 'both requests stored');
+    expect(Object.fromEntries(stored.map((c) => [c.trackingCode, [c.anonymous, c.confidential]]))).toEqual({ [secretCode]: [true, true], [openCode]: [true, false] });
+    expect((await get(`/requests/${openCode}.json`)).json<{ description: string }[]>()[0]?.description).toBe('Lampu jalan mati');
+    // Rahasia: not found for the public or another client; its own client sees where it stands, not what it says.
+    expect((await get(`/requests/${secretCode}.json`)).statusCode).toBe(404);
+    expect((await get(`/requests/${secretCode}.json?api_key=${other}`)).statusCode).toBe(404);
+    const [own] = (await get(`/requests/${secretCode}.json?api_key=${apiKey}`)).json<Record<string, unknown>[]>();
+    expect(Object.keys(own!).sort()).toEqual(REQUEST_FIELDS);
+    expect(own).toMatchObject({ service_request_id: secretCode, status: 'open', description: null, address: null, lat: null, long: null });
+    expect((await get(`/requests.json?service_request_id=${secretCode},${openCode}`)).json<{ service_request_id: string }[]>().map((r) => r.service_request_id)).toEqual([openCode]);
+    // Unknown attributes and values are refused.
+    expect((await post(form({ api_key: apiKey, service_code: 'pu-jalan-rusak', address_string: 'y', description: 'x', 'attribute[rahasia]': 'ya' }))).json()).toEqual([{ code: 400, description: expect.stringMatching(/attribute\[rahasia\]: true or false/) }]);
+    expect((await post(JSON.stringify({ api_key: apiKey, service_code: 'pu-jalan-rusak', address_string: 'y', description: 'x', attribute: { prioritas: 'true' } }), 'application/json')).statusCode).toBe(400);
   });
 
   it('filters requests as the spec says and never lists rahasia ones', async () => {
