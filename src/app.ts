@@ -41,6 +41,7 @@ import type { FiguresDeps } from './services/figures.js';
 import { createMetrics, type Metrics } from './wiring/metrics.js';
 import { Open311Channel } from './channels/open311.js';
 import { PgOpen311Store } from './store/open311.js';
+import { buildWebhooks, type WebhookWiring } from './wiring/webhooks.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
 
@@ -82,6 +83,8 @@ export interface App {
   reloadCalendar: () => Promise<void>;
   /** Prometheus registry and hooks (channels report health with registerChannelHealth). */
   metrics: Metrics;
+  /** Outgoing webhooks: the queue and the scan/deliver functions (tests drive them with their own clock). */
+  webhooks: WebhookWiring;
   /** Re-enqueue every pending submission now (start-up recovery). */
   recover: () => Promise<number>;
   /** Stop taking work, finish what is in flight, close connections. */
@@ -173,6 +176,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const metrics = createMetrics({ queues: { intake: queues.intake, notify: queues.notify, maintenance: queues.maintenance, deadlines: queues.deadlines }, countDeadlineBreaches: () => db.complaintEvent.count({ where: { type: 'DEADLINE_BREACHED' } }) });
   if (whatsapp && (role === 'all' || role === 'channels')) metrics.registerChannelHealth('WHATSAPP', () => (whatsapp.runtime.state().phase === 'open' ? 1 : 0));
   if (telegram) metrics.registerChannelHealth('TELEGRAM', async () => ((await redis.ping().catch(() => '')) === 'PONG' ? 1 : 0));
+  const webhooks = buildWebhooks({ config, db, log, queueConnection, workerConnection, metrics, now });
   const handleInbound = createInboundHandler(inboundDeps);
   const handle = (message: InboundMessage) => {
     metrics.countInbound(message.channel);
@@ -208,6 +212,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     await scheduleSweeps();
     // The schedule lives in Redis: a Redis that comes back empty (no persistence) has lost it, so put it back on every reconnect.
     queueConnection.on('ready', () => void scheduleSweeps().catch((error: unknown) => log.warn({ err: error }, 'could not re-create the sweep schedule')));
+    // Outgoing webhooks: their own queue and worker, so a receiver that is down holds up nothing else.
+    workers.push(await webhooks.start());
+    queueConnection.on('ready', () => void webhooks.schedule().catch((error: unknown) => log.warn({ err: error }, 'could not re-create the webhook scan schedule')));
   }
   // Telegram updates are queued on arrival (webhook or polling) and handled by this worker.
   if (telegram && role !== 'web') workers.push(telegram.runtime.startSender(), telegram.runtime.startReceiver());
@@ -256,7 +263,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
       ...(config.METRICS_ENABLED ? { metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() } } : {}),
     });
-    await admin.register(http, [queues.intake, queues.notify, queues.deadlines, queues.maintenance]);
+    await admin.register(http, [queues.intake, queues.notify, queues.deadlines, queues.maintenance, webhooks.queue]);
     // Files of the agencies' answers, for the web chat that filed the complaint.
     registerAnswerFiles(http, new MediaReader(db, resolvePath(config.MEDIA_DIR)));
     if (telegram && config.TELEGRAM_MODE === 'webhook' && config.TELEGRAM_WEBHOOK_SECRET) {
@@ -276,11 +283,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     await whatsapp?.runtime.close();
     await Promise.all(workers.map((w) => w.close()));
     await queues.close();
+    await webhooks.queue.close();
     await Promise.all([redis.quit(), workerConnection.quit(), queueConnection.quit()].map((p) => p.catch(() => undefined)));
     await db.$disconnect();
     await pool.end().catch(() => undefined);
   };
 
-  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), ...(whatsapp ? { whatsapp } : {}), cases, metrics, authenticateAdmin: admin.authenticate, reloadCalendar: admin.reloadCalendar, recover, close };
+  return { flows, db, pool, redis, queues, ...(http ? { http } : {}), workers, handle, webchat, ...(telegram ? { telegram } : {}), ...(whatsapp ? { whatsapp } : {}), cases, metrics, webhooks, authenticateAdmin: admin.authenticate, reloadCalendar: admin.reloadCalendar, recover, close };
 }
 

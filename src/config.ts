@@ -90,6 +90,17 @@ export const ConfigSchema = z.object({
   PUBLIC_COMPLAINT_LIST: bool.default(true),
   /** Serve GET /metrics (Prometheus); keep it off the public internet (reverse proxy) or turn it off. */
   METRICS_ENABLED: bool.default(true),
+  /** Outgoing webhooks: how long a receiver may take to answer (ms). */
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Attempts per delivery before it is kept as FAILED; retries back off exponentially from WEBHOOK_RETRY_BASE_MS. */
+  WEBHOOK_ATTEMPTS: positiveInt.default(10),
+  WEBHOOK_RETRY_BASE_MS: positiveInt.default(5_000),
+  /** How often new complaint events are scanned into deliveries. */
+  WEBHOOK_SCAN_INTERVAL_SECONDS: positiveInt.default(5),
+  /** How long a gap in event ids (a transaction not yet committed) is waited for before it is taken as rolled back. */
+  WEBHOOK_GAP_WAIT_SECONDS: positiveInt.default(30),
+  /** Refuse http:// webhook URLs (set it in production). */
+  WEBHOOK_REQUIRE_HTTPS: bool.default(false),
 }).superRefine((config, ctx) => {
   if (config.WHATSAPP_ENABLED && !config.WHATSAPP_AUTH_KEY) {
     ctx.addIssue({ code: 'custom', path: ['WHATSAPP_AUTH_KEY'], message: '32 bytes as 64 hex characters or base64 when WHATSAPP_ENABLED=true (openssl rand -hex 32)' });

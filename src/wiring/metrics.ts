@@ -16,6 +16,8 @@ export interface Metrics {
   registerChannelHealth(name: string, probe: ChannelProbe): void;
   /** Records job wait (processedOn - timestamp) and run time (finishedOn - processedOn) of completed jobs. */
   observeWorkers(workers: readonly Worker[]): void;
+  /** One webhook delivery attempt by outcome: delivered, retry, failed, gone (410), skipped. */
+  countWebhookDelivery(outcome: string): void;
 }
 
 export interface MetricsDeps {
@@ -70,8 +72,10 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       }
     },
   });
+  const webhooks = new Counter({ name: 'aduan_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome (delivered, retry, failed, gone, skipped)', labelNames: ['outcome'], registers: [registry] });
   return {
     registry,
+    countWebhookDelivery: (outcome) => webhooks.inc({ outcome }),
     countInbound: (channel) => inbound.inc({ channel }),
     registerChannelHealth: (name, probe) => void probes.set(name, probe),
     observeWorkers(workers) {
