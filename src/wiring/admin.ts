@@ -34,7 +34,7 @@ export async function buildAdmin(input: { db: Db; config: Config; log: Logger; f
   return {
     authenticate: auth.authenticate,
     reloadCalendar,
-    register: (http, queues) => registerAdminApi(http, { db, authenticate: auth.authenticate, now, linkCodeHours: config.OFFICER_LINK_CODE_HOURS, fileCalendar, onHolidaysChanged: reloadCalendar, queues }),
+    register: (http, queues) => registerAdminApi(http, { db, authenticate: auth.authenticate, now, linkCodeHours: config.OFFICER_LINK_CODE_HOURS, fileCalendar, onHolidaysChanged: reloadCalendar, queues, webhookRequireHttps: config.WEBHOOK_REQUIRE_HTTPS }),
     stop: () => clearInterval(timer),
   };
 }

@@ -18,6 +18,7 @@ import { registerOfficerRoutes } from './officer-routes.js';
 import { registerQueueBoard } from './queue-board.js';
 import { registerReferenceRoutes } from './reference-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
 
 export type AdminApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -32,6 +33,8 @@ export interface AdminApiDeps {
   onHolidaysChanged: () => Promise<void>;
   /** Queues shown on the dashboard at /api/admin/queues (OPERATOR only). */
   queues: Queue[];
+  /** Refuse http:// webhook URLs (WEBHOOK_REQUIRE_HTTPS). */
+  webhookRequireHttps?: boolean;
 }
 
 export interface AdminRouteContext extends AdminApiDeps {
@@ -72,6 +75,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps)
       registerOfficerRoutes(api, context);
       registerComplaintRoutes(api, context);
       registerTokenRoutes(api, context);
+      registerWebhookRoutes(api, context);
       await registerQueueBoard(scope, context);
     },
     { prefix: '/api/admin' },
