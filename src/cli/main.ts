@@ -13,6 +13,7 @@
  *   admin … | import … | holiday … | audit …   admin users and tokens, CSV imports, holiday changes (src/cli/admin.ts)
  *   open311 key --name N         a new Open311 client api_key (printed once, stored hashed)
  *   figures [--from D] [--to D] [--agency CODE] [--region CODE] [--format json|csv]   monitoring figures
+ *   webhook add|list|rotate|disable|enable|remove|deliveries|redeliver   outgoing webhooks (src/cli/webhooks.ts)
  */
 import { isAbsolute, join } from 'node:path';
 import type { Queue } from 'bullmq';
@@ -31,8 +32,9 @@ import { ADMIN_USAGE, CliError, runAdminCommand } from './admin.js';
 import { figuresCommand } from './figures.js';
 import { PgOpen311Store } from '../store/open311.js';
 import { runOfficerCommand } from './officers.js';
+import { runWebhookCommand, WEBHOOK_USAGE, WebhookCliError } from './webhooks.js';
 
-const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout | open311 key --name N | figures [--from D] [--to D] [--agency CODE] [--region CODE] [--format json|csv]\n  ' + ADMIN_USAGE;
+const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout | open311 key --name N | figures [--from D] [--to D] [--agency CODE] [--region CODE] [--format json|csv]\n  ' + ADMIN_USAGE + '\n  ' + WEBHOOK_USAGE;
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
 
 function fail(message: string): never {
@@ -156,6 +158,19 @@ async function main(args: string[]): Promise<void> {
       try {
         const issued = await new PgOpen311Store(db).issueKey(name);
         console.log(`open311 client ${issued.id}\napi_key ${issued.apiKey} (shown once)`);
+      } finally {
+        await db.$disconnect();
+      }
+      return;
+    }
+    case 'webhook': {
+      await prepareDatabase(config, log);
+      const db = createDb(config.DATABASE_URL);
+      try {
+        console.log(await runWebhookCommand(db, sub, rest, { requireHttps: config.WEBHOOK_REQUIRE_HTTPS }));
+      } catch (error) {
+        if (error instanceof WebhookCliError) fail(error.message);
+        throw error;
       } finally {
         await db.$disconnect();
       }
