@@ -34,7 +34,10 @@ export async function enqueueWebhookDeliveries(queue: Queue, jobs: readonly Webh
   for (const job of jobs) {
     // A job that failed for good without its row being settled (the database was down, say) is retried, not left stuck.
     const existing = await queue.getJob(webhookJobId(job));
-    if (existing && (await existing.isFailed())) await existing.retry('failed');
+    const state = existing ? await existing.getState() : 'none';
+    if (existing && state === 'failed') await existing.retry('failed');
+    // Completed while its row is still pending: it was skipped (the subscription was disabled then); run it again.
+    else if (existing && state === 'completed') await existing.remove().then(() => queue.add('deliver', job, { jobId: webhookJobId(job) }));
     else if (!existing) await queue.add('deliver', job, { jobId: webhookJobId(job) });
   }
   return jobs.length;
