@@ -15,6 +15,7 @@ import { QUEUE } from '../../src/queue/queues.js';
 import { RedisChatLock, RedisInboundDedupe, RedisRateLimiter } from '../../src/store/redis.js';
 import { createInbox, TELEGRAM_IN_QUEUE } from '../../src/channels/telegram/inbox.js';
 import { WHATSAPP_OUT_QUEUE } from '../../src/channels/whatsapp/outbox.js';
+import { WEBHOOK_QUEUE } from '../../src/queue/webhooks.js';
 import { RecentChoices } from '../../src/channels/whatsapp/choices.js';
 import pino from 'pino';
 
@@ -93,7 +94,7 @@ describe('Redis keys and the Cluster hash tag', () => {
     const choices = new RecentChoices(redis, prefix);
     await choices.remember('6281234567890', [{ text: 'pilih', choices: [{ id: 'a', label: 'A' }] }]);
     const queueKeys = new QueueKeys(prefix);
-    for (const name of [...Object.values(QUEUE), TELEGRAM_OUT_QUEUE, TELEGRAM_IN_QUEUE, WHATSAPP_OUT_QUEUE]) {
+    for (const name of [...Object.values(QUEUE), TELEGRAM_OUT_QUEUE, TELEGRAM_IN_QUEUE, WHATSAPP_OUT_QUEUE, WEBHOOK_QUEUE]) {
       for (const type of ['wait', 'active', 'meta', 'events', 'id', 'repeat', 'de', 'stalled-check', 'ADU-7KQ2-M9XD']) keys.push(queueKeys.toKey(name, type));
     }
 
