@@ -177,6 +177,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (whatsapp && (role === 'all' || role === 'channels')) metrics.registerChannelHealth('WHATSAPP', () => (whatsapp.runtime.state().phase === 'open' ? 1 : 0));
   if (telegram) metrics.registerChannelHealth('TELEGRAM', async () => ((await redis.ping().catch(() => '')) === 'PONG' ? 1 : 0));
   const webhooks = buildWebhooks({ config, db, log, queueConnection, workerConnection, metrics, now });
+  metrics.observeQueue('webhooks', webhooks.queue);
   const handleInbound = createInboundHandler(inboundDeps);
   const handle = (message: InboundMessage) => {
     metrics.countInbound(message.channel);

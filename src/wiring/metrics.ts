@@ -16,6 +16,8 @@ export interface Metrics {
   registerChannelHealth(name: string, probe: ChannelProbe): void;
   /** Records job wait (processedOn - timestamp) and run time (finishedOn - processedOn) of completed jobs. */
   observeWorkers(workers: readonly Worker[]): void;
+  /** Adds a queue to the aduan_queue_jobs gauge (queues built after the metrics, such as the webhooks queue). */
+  observeQueue(name: string, queue: Queue): void;
   /** One webhook delivery attempt by outcome: delivered, retry, failed, gone (410), skipped. */
   countWebhookDelivery(outcome: string): void;
 }
@@ -32,6 +34,7 @@ const BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 export function createMetrics(deps: MetricsDeps): Metrics {
   const registry = new Registry();
   const probes = new Map<string, ChannelProbe>();
+  const queues = new Map(Object.entries(deps.queues));
   const inbound = new Counter({ name: 'aduan_inbound_messages_total', help: 'Inbound messages handed to the inbound handler, per channel', labelNames: ['channel'], registers: [registry] });
   new Gauge({
     name: 'aduan_queue_jobs',
@@ -41,7 +44,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     async collect() {
       this.reset();
       await Promise.all(
-        Object.entries(deps.queues).map(async ([name, queue]) => {
+        [...queues].map(async ([name, queue]) => {
           const counts = await queue.getJobCounts(...JOB_STATES);
           for (const state of JOB_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
         }),
@@ -76,6 +79,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   return {
     registry,
     countWebhookDelivery: (outcome) => webhooks.inc({ outcome }),
+    observeQueue: (name, queue) => void queues.set(name, queue),
     countInbound: (channel) => inbound.inc({ channel }),
     registerChannelHealth: (name, probe) => void probes.set(name, probe),
     observeWorkers(workers) {

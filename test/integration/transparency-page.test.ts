@@ -92,6 +92,7 @@ describe('the transparency page in a browser', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toMatch(/^aduan_inbound_messages_total\{channel="WEBCHAT"\} 1$/m);
     expect(res.body).toMatch(/^aduan_queue_jobs\{queue="intake",state="waiting"\} \d+$/m);
+    expect(res.body).toMatch(/^aduan_queue_jobs\{queue="webhooks",state="waiting"\} \d+$/m);
     expect(res.body).toMatch(/^aduan_deadline_breaches_total (\d+)$/m);
     expect(Number(/^aduan_deadline_breaches_total (\d+)$/m.exec(res.body)?.[1])).toBeGreaterThanOrEqual(3); // the fixture's three
     expect(res.body).toMatch(/^aduan_channel_up\{channel="WHATSAPP"\} 0$/m);
