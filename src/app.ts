@@ -32,6 +32,7 @@ import { buildTelegram, officerGroups, replyToComplaint, withOfficerGroups, type
 import { startWorkers } from './workers/workers.js';
 import { requireAdmin } from './http/admin-guard.js';
 import type { AuthenticateAdmin } from './services/admin-principal.js';
+import { withOfficerAnswers } from './wiring/quoted-answers.js';
 import { announceInGroups, attachWhatsApp, buildWhatsApp, type WhatsAppHooks, type WhatsAppWiring } from './wiring/whatsapp.js';
 import { buildAdmin } from './wiring/admin.js';
 // Figures, transparency page and metrics (issue 6).
@@ -184,7 +185,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     return handleInbound(message);
   };
   const startFlow = createFlowStarter(inboundDeps, now);
-  telegram?.runtime.attach(handle, replyToComplaint({ citizenCases: caseHooks.citizenCases, redis, prefix, flows, config }), groups?.groups);
+  // An officer's reply to a notice is their answer to the citizen, on whichever channel the citizen filed.
+  const telegramQuotes = withOfficerAnswers({
+    handle,
+    isOfficer: async (senderId) => Boolean((await cases.casework.cases.findOfficerByIdentity('TELEGRAM', senderId))?.active),
+    citizenReply: replyToComplaint({ citizenCases: caseHooks.citizenCases, redis, prefix, flows, config }),
+  });
+  telegram?.runtime.attach(handle, telegramQuotes, groups?.groups);
 
   const recovery = { store: complaints, intake: intakeQueue, notifications: notificationQueue };
   const recover = () => recoverPendingSubmissions(recovery, new Date(now().getTime() + 1));

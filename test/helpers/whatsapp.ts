@@ -8,12 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeEventBuffer } from '@whiskeysockets/baileys';
+import type { Queue } from 'bullmq';
 import pino from 'pino';
 import { createApp, projectRoot } from '../../src/app.js';
 import type { Alert, SocketFactory, WaSocket } from '../../src/channels/whatsapp/index.js';
 import type { Config } from '../../src/config.js';
 import type { AuthenticateAdmin } from '../../src/services/admin-principal.js';
 import { deleteKeys, eventually, testConfig, type TestApp } from './app.js';
+import { LOOSE_PACE, ManualScheduler, TEST_TOKEN, type FakeTelegram, type TelegramTestApp } from './telegram.js';
 
 export const TEST_AUTH_KEY = 'a'.repeat(64);
 const silent = pino({ level: 'silent' });
@@ -119,10 +121,14 @@ export interface WhatsAppTestApp extends TestApp {
   alerts: Alert[];
   timers: { run: () => void; ms: number }[];
   settle: () => Promise<void>;
+  /** With `options.telegram`: the same app seen as a Telegram test app (for TelegramCitizen). */
+  telegramView: () => TelegramTestApp;
 }
 
-export async function startWhatsAppApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeWhatsApp; now?: () => Date; open?: boolean; authenticateAdmin?: AuthenticateAdmin } = {}): Promise<WhatsAppTestApp> {
-  const config = testConfig({ WHATSAPP_ENABLED: 'true', WHATSAPP_AUTH_KEY: TEST_AUTH_KEY, WHATSAPP_CHAT_GAP_MS: '0', WHATSAPP_GLOBAL_PER_SECOND: '1000', ...overrides });
+export async function startWhatsAppApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeWhatsApp; now?: () => Date; open?: boolean; authenticateAdmin?: AuthenticateAdmin; telegram?: FakeTelegram } = {}): Promise<WhatsAppTestApp> {
+  const tg = options.telegram ? { TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: 'test-secret-0123456789abcdef' } : {};
+  const config = testConfig({ WHATSAPP_ENABLED: 'true', WHATSAPP_AUTH_KEY: TEST_AUTH_KEY, WHATSAPP_CHAT_GAP_MS: '0', WHATSAPP_GLOBAL_PER_SECOND: '1000', ...tg, ...overrides });
+  const albums = new ManualScheduler();
   const fake = options.fake ?? new FakeWhatsApp();
   const alerts: Alert[] = [];
   const timers: { run: () => void; ms: number }[] = [];
@@ -140,29 +146,36 @@ export async function startWhatsAppApp(overrides: Partial<Record<keyof Config, s
         return { cancel: () => void timers.splice(timers.indexOf(entry), 1) };
       },
     },
+    ...(options.telegram ? { telegram: { fetch: options.telegram.fetch, scheduler: albums.schedule, pace: LOOSE_PACE } } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.authenticateAdmin ? { authenticateAdmin: options.authenticateAdmin } : {}),
   });
   if (options.open !== false) fake.open();
-  const queue = app.whatsapp!.runtime.queue;
-  const settle = async () => {
-    await app.whatsapp!.runtime.idle();
-    await eventually(async () => {
+  const drained = (queue: Pick<Queue, 'getJobCounts'>, what: string) =>
+    eventually(async () => {
       const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
       return Object.values(counts).every((n) => n === 0);
-    }, 'the whatsapp outbox to drain');
+    }, what);
+  // Telegram's inbox first (its handling queues replies on any channel), then both outboxes.
+  const settle = async () => {
+    if (app.telegram) await drained(app.telegram.runtime.inbox, 'the telegram inbox to drain');
+    await app.whatsapp!.runtime.idle();
+    await drained(app.whatsapp!.runtime.queue, 'the whatsapp outbox to drain');
+    if (app.telegram) await drained(app.telegram.runtime.queue, 'the telegram outbox to drain');
   };
+  const dispose = async () => {
+    await app.close();
+    await deleteKeys(config.REDIS_URL, config.REDIS_PREFIX);
+  };
+  const base = { ...app, prefix: config.REDIS_PREFIX, config, settle, dispose };
   return {
-    ...app,
-    prefix: config.REDIS_PREFIX,
-    config,
+    ...base,
     fake,
     alerts,
     timers,
-    settle,
-    dispose: async () => {
-      await app.close();
-      await deleteKeys(config.REDIS_URL, config.REDIS_PREFIX);
+    telegramView: () => {
+      if (!options.telegram) throw new Error('started without a fake Telegram');
+      return { ...base, fake: options.telegram, albums };
     },
   };
 }
