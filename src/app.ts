@@ -140,7 +140,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     // A refused token stops start-up here, before any worker runs; receiving roles also set the command menu.
     await telegram.runtime.init({ setCommands: role === 'all' || role === 'channels' });
   }
-  const whatsapp = buildWhatsApp({ config, log, db, redis, queueConnection, workerConnection, flows, media, now, hooks: options.whatsapp });
+  const whatsapp = buildWhatsApp({ config, log, db, redis, queueConnection, workerConnection, flows, media, mediaDir: resolvePath(config.MEDIA_DIR), now, hooks: options.whatsapp });
   if (whatsapp) channels.register(whatsapp.runtime.channel);
 
   const complaints = new PgComplaintStore(db);

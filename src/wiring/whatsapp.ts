@@ -9,7 +9,7 @@ import { createWhatsApp, type Alert, type Scheduler, type SocketFactory, type Wh
 import type { Config } from '../config.js';
 import type { FlowSet } from '../engine/index.js';
 import type { InboundHandler } from '../channels/channel.js';
-import type { MediaStore } from '../store/media.js';
+import { MediaReader, type MediaStore } from '../store/media.js';
 import type { Db } from '../store/prisma.js';
 import { RedisRateLimiter, type Redis } from '../store/redis.js';
 import { PgWhatsAppRecords } from '../store/whatsapp.js';
@@ -40,6 +40,8 @@ export function buildWhatsApp(input: {
   workerConnection: Redis;
   flows: FlowSet;
   media: MediaStore;
+  /** Where the media store keeps files (MEDIA_DIR, resolved). */
+  mediaDir: string;
   now: () => Date;
   hooks?: WhatsAppHooks | undefined;
 }): WhatsAppWiring | null {
@@ -50,6 +52,7 @@ export function buildWhatsApp(input: {
   const log = input.log.child({ channel: 'whatsapp' });
   const records = new PgWhatsAppRecords(input.db);
   const authStore = new PgWhatsAppAuthStore(input.db, key);
+  const reader = new MediaReader(input.db, input.mediaDir);
   const runtime = createWhatsApp({
     authStore,
     records,
@@ -68,6 +71,14 @@ export function buildWhatsApp(input: {
       maxFileBytes: config.WHATSAPP_MAX_FILE_BYTES,
     },
     saveFile: (file) => input.media.save({ channel: 'WHATSAPP', ...file }),
+    readFile: async (attachmentId) => {
+      try {
+        return await reader.read(attachmentId);
+      } catch (error) {
+        if (isMissingFile(error)) return null;
+        throw error;
+      }
+    },
     texts: input.flows.texts,
     language: config.DEFAULT_LANGUAGE,
     log,
@@ -83,6 +94,11 @@ export function buildWhatsApp(input: {
     printQr: !input.hooks?.createSocket,
   });
   return { runtime, records, authStore };
+}
+
+/** A file whose row exists but whose bytes are gone from MEDIA_DIR: sent as a note, not retried. */
+function isMissingFile(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 }
 
 /** Connects the receiver to the inbound handler and case handling (the process that holds the socket). */

@@ -22,8 +22,31 @@ const silent = pino({ level: 'silent' });
 
 export interface SentWa {
   jid: string;
+  /** The text, or a file's caption. */
   text: string;
   id: string;
+  /** What the bot handed to sendMessage (text, or image / video / audio / document with its bytes). */
+  content: SentContent;
+}
+export interface SentContent {
+  text?: string;
+  caption?: string;
+  mimetype?: string;
+  fileName?: string;
+  image?: Buffer;
+  video?: Buffer;
+  audio?: Buffer;
+  document?: Buffer;
+}
+
+/** The proto Baileys hands back for a sent content (media fields as WhatsApp fills them in, minus the upload). */
+function protoOf(content: SentContent): Record<string, unknown> {
+  const media = { ...(content.caption ? { caption: content.caption } : {}), mimetype: content.mimetype, url: 'https://mmg.whatsapp.net/fake', mediaKey: Buffer.from('fake-media-key') };
+  if (content.image) return { imageMessage: media };
+  if (content.video) return { videoMessage: media };
+  if (content.audio) return { audioMessage: { mimetype: content.mimetype, url: media.url, mediaKey: media.mediaKey } };
+  if (content.document) return { documentMessage: { ...media, fileName: content.fileName } };
+  return { extendedTextMessage: { text: content.text ?? '' } };
 }
 
 export class FakeWhatsApp {
@@ -44,7 +67,7 @@ export class FakeWhatsApp {
       ev,
       ended: false,
       emit: (event: string, data: unknown) => void ev.emit(event as 'connection.update', data as never),
-      sendMessage: async (jid: string, content: { text?: string }) => {
+      sendMessage: async (jid: string, content: SentContent) => {
         await Promise.resolve();
         if (this.failNext !== null) {
           const status = this.failNext;
@@ -52,8 +75,8 @@ export class FakeWhatsApp {
           throw Object.assign(new Error(`fake failure ${status}`), { output: { statusCode: status } });
         }
         const id = `BAE5${this.idPrefix}${(this.seq++).toString(16).toUpperCase().padStart(6, '0')}`;
-        this.sent.push({ jid, text: content.text ?? '', id });
-        return { key: { remoteJid: jid, fromMe: true, id }, message: { extendedTextMessage: { text: content.text ?? '' } }, messageTimestamp: 1795000000 };
+        this.sent.push({ jid, text: content.text ?? content.caption ?? '', id, content });
+        return { key: { remoteJid: jid, fromMe: true, id }, message: protoOf(content), messageTimestamp: 1795000000 };
       },
       requestPairingCode: (phone: string) => {
         this.pairingRequests.push(phone);

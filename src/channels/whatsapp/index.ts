@@ -17,6 +17,7 @@ import { deserialise, type AuthStore } from './auth-state.js';
 import { RecentChoices } from './choices.js';
 import { timerScheduler, WhatsAppConnection, type Alert, type ConnectionState, type Scheduler, type SocketFactory, type WaSocket } from './connection.js';
 import { WaMessageSchema } from './messages.js';
+import type { ReadFile } from './media-out.js';
 import { createWhatsAppQueue, startWhatsAppSender, WhatsAppChannel, type OutboxRecords } from './outbox.js';
 import { toTerminalQr } from './qr.js';
 import { WhatsAppReceiver, type GroupDeps, type ReceiverDeps, type SavedFile } from './receiver.js';
@@ -39,6 +40,8 @@ export interface WhatsAppOptions {
   limiter: RateLimiter;
   limits: { chatGapMs: number; globalPerSecond: number; floodLimit: number; floodWindowMs: number; maxFileBytes: number };
   saveFile: (input: { chatId: string; data: Buffer; declaredMime: string; name?: string }) => Promise<SavedFile>;
+  /** Reads a stored attachment back, for officers' answers with files. */
+  readFile: ReadFile;
   texts: Texts;
   language: Language;
   log: Logger;
@@ -148,6 +151,7 @@ export function createWhatsApp(options: WhatsAppOptions): WhatsAppRuntime {
         language: options.language,
         chatGapMs: options.limits.chatGapMs,
         globalPerSecond: options.limits.globalPerSecond,
+        readFile: options.readFile,
       });
       return sender;
     },

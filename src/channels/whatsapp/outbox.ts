@@ -16,7 +16,7 @@ import { serialise } from './auth-state.js';
 import { statusOf, type WaSocket } from './connection.js';
 import type { RecentChoices } from './choices.js';
 import { groupJidOf } from './jids.js';
-import { renderMessage } from './render.js';
+import { planParts, toFileContent, type ReadFile } from './media-out.js';
 import { logWorkerFailures } from '../../queue/worker-logs.js';
 
 export const WHATSAPP_OUT_QUEUE = 'whatsapp-out';
@@ -25,7 +25,7 @@ const OutboundSchema = z.object({
   text: z.string(),
   choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
   input: z.enum(['text', 'choice', 'date', 'location', 'media', 'yesno', 'summary']).optional(),
-  media: z.array(z.object({ url: z.string(), mimeType: z.string(), name: z.string().optional() })).optional(),
+  media: z.array(z.object({ url: z.string(), mimeType: z.string(), name: z.string().optional(), attachmentId: z.uuid().optional() })).optional(),
   replyTo: z.string().optional(),
 });
 export const SendJobSchema = z.strictObject({ chatId: z.string().min(1).max(100), messages: z.array(OutboundSchema).min(1) });
@@ -111,6 +111,8 @@ export interface SenderDeps {
   /** Gap between two messages to one chat (ms) and the global cap (messages per second). */
   chatGapMs: number;
   globalPerSecond: number;
+  /** Stored files of officers' answers, sent as media. */
+  readFile: ReadFile;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -139,17 +141,21 @@ export function startWhatsAppSender(deps: SenderDeps): Worker {
       await deps.records.recordRefused(chatId, 'no contact or registered group at send time');
       throw new UnrecoverableError(`whatsapp chat ${chatId} has no target`);
     }
-    const parts = messages.flatMap((m) => renderMessage(m, deps.language).map((text) => ({ text, code: codeIn(m.text, deps.codePrefix) })));
+    const parts = messages.flatMap((m) => planParts(m, deps.language).map((part) => ({ part, code: codeIn(m.text, deps.codePrefix) })));
     const done = typeof job.progress === 'number' ? job.progress : 0;
     for (let i = done; i < parts.length; i++) {
-      const part = parts[i];
-      if (!part) continue;
+      const planned = parts[i];
+      if (!planned) continue;
+      const { part, code } = planned;
       const sock = deps.socket();
       if (!sock) throw new Error('whatsapp is not connected; the job retries');
       await waitChatGap(deps.redis, `${deps.prefix}:wa:gap:${chatId}`, deps.chatGapMs, sleep);
+      const file = part.kind === 'file' ? await toFileContent(part, deps.readFile, deps.language) : null;
+      if (file?.note) deps.log.warn({ chatId, attachmentId: part.kind === 'file' ? part.file.attachmentId : null }, 'whatsapp attachment not sendable (gone or too big): a note instead');
+      const fallbackText = part.kind === 'text' ? part.text : (part.caption ?? '');
       let sent;
       try {
-        sent = await sock.sendMessage(jid, { text: part.text });
+        sent = await sock.sendMessage(jid, file ? file.content : { text: fallbackText });
       } catch (error) {
         if (isPermanent(error)) {
           await deps.records.recordRefused(chatId, `send refused (${statusOf(error) ?? '?'}): ${error instanceof Error ? error.message : String(error)}`);
@@ -160,7 +166,7 @@ export function startWhatsAppSender(deps: SenderDeps): Worker {
       const messageId = sent?.key.id;
       if (messageId) {
         await deps.records
-          .saveSent({ messageId, jid, chatId, content: serialise(sent?.message ?? { conversation: part.text }), trackingCode: part.code })
+          .saveSent({ messageId, jid, chatId, content: serialise(sent?.message ?? { conversation: fallbackText }), trackingCode: code })
           .catch((error: unknown) => deps.log.warn({ err: error }, 'could not record a sent whatsapp message'));
       }
       await job.updateProgress(i + 1);

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actAsOfficer } from '../../src/services/casework.js';
+import { createOfficerWithCode } from '../../src/services/onboarding.js';
+import { MediaStore } from '../../src/store/media.js';
+import { eventually } from '../helpers/app.js';
+import { JPEG } from '../helpers/telegram.js';
+import { fileByNumbers } from '../helpers/whatsapp-flows.js';
+import { startWhatsAppApp, WhatsAppPerson, type WhatsAppTestApp } from '../helpers/whatsapp.js';
+
+/** Unique bytes per test (files are stored by their hash; file-type reads only the header). */
+const jpeg = () => Buffer.concat([JPEG, randomBytes(16)]);
+const pdf = () => Buffer.from(`%PDF-1.4\n1 0 obj <<>> endobj\n% ${randomBytes(8).toString('hex')}\ntrailer <<>>\n%%EOF\n`);
+
+describe('WhatsApp outbound: officers\' files reach citizens as media', () => {
+  let app: WhatsAppTestApp;
+  let media: MediaStore;
+  beforeAll(async () => {
+    app = await startWhatsAppApp();
+    media = new MediaStore(app.db, app.config.MEDIA_DIR);
+  });
+  afterAll(async () => {
+    await app?.dispose();
+  });
+
+  /** A complaint filed on WhatsApp, and the officer record that may answer it. */
+  async function filed() {
+    const created = await createOfficerWithCode(app.cases.officers, { name: 'Tono Berkas', role: 'PEJABAT_PENGHUBUNG', agencyCode: 'dpuprpkp-malang-bina-marga' }, new Date(), 72);
+    if ('error' in created) throw new Error(created.error);
+    const officerChat = new WhatsAppPerson(app);
+    await officerChat.say(`daftar ${created.code}`);
+    const officer = await app.cases.casework.cases.findOfficerByIdentity('WHATSAPP', officerChat.jids.pnUser);
+    if (!officer) throw new Error('the officer did not link');
+    const citizen = new WhatsAppPerson(app);
+    const { code } = await fileByNumbers(citizen);
+    await eventually(async () => (await app.db.complaint.findUnique({ where: { trackingCode: code } }))?.agencyId, 'the complaint routed');
+    return { officer, citizen, code };
+  }
+
+  async function saved(data: Buffer, name: string) {
+    const result = await media.save({ channel: 'WHATSAPP', chatId: 'officer-upload', data, declaredMime: 'application/octet-stream', name });
+    if (!result.ok) throw new Error(`not stored: ${result.mimeType}`);
+    return result.media;
+  }
+
+  it('an answer with a photo and a PDF: the photo carries the answer as its caption, the PDF follows as a document', async () => {
+    const { officer, citizen, code } = await filed();
+    const photo = jpeg();
+    const doc = pdf();
+    const files = [await saved(photo, 'lubang.jpg'), await saved(doc, 'jadwal-perbaikan.pdf')];
+    const outcome = await actAsOfficer(app.cases.casework, officer, { action: 'answer', code, text: 'Foto lokasi dan jadwal perbaikan terlampir.', media: files }, new Date());
+    expect(outcome.ok).toBe(true);
+
+    const got = await eventually(async () => {
+      const news = await citizen.news();
+      return news.some((m) => m.content.document) ? news : null;
+    }, 'the answer with its files');
+    const image = got.find((m) => m.content.image);
+    expect(image?.content.image?.equals(photo)).toBe(true);
+    expect(image?.content.mimetype).toBe('image/jpeg');
+    expect(image?.content.caption).toContain('Foto lokasi dan jadwal perbaikan terlampir.');
+    expect(image?.content.caption).toContain(code);
+    const document = got.find((m) => m.content.document);
+    expect(document?.content.document?.equals(doc)).toBe(true);
+    expect(document?.content).toMatchObject({ mimetype: 'application/pdf', fileName: 'jadwal-perbaikan.pdf' });
+    // The caption was the text: no separate text message repeats it.
+    expect(got.filter((m) => m.content.text?.includes('Foto lokasi'))).toEqual([]);
+    // Recorded for quoting and retries: the photo's message carries the complaint's code.
+    const record = await eventually(() => app.db.whatsAppSentMessage.findUnique({ where: { messageId: image!.id } }), 'the record of the photo');
+    expect(record.trackingCode).toBe(code);
+    expect(record.content).toContain('imageMessage');
+  });
+
+  it('a file gone from the media store becomes a text note; the answer itself still arrives', async () => {
+    const { officer, citizen, code } = await filed();
+    const photo = jpeg();
+    const file = await saved(photo, 'hilang.jpg');
+    const row = await app.db.attachment.findUniqueOrThrow({ where: { id: file.attachmentId } });
+    await rm(join(app.config.MEDIA_DIR, row.storageKey));
+    await actAsOfficer(app.cases.casework, officer, { action: 'answer', code, text: 'Bukti perbaikan terlampir.', media: [file] }, new Date());
+
+    const note = await eventually(async () => (await citizen.news()).find((m) => m.text.includes('Bukti perbaikan terlampir.')), 'the answer');
+    expect(note.content.image).toBeUndefined();
+    expect(note.content.text).toContain('Lampiran "hilang.jpg" tidak tersedia lagi');
+    expect(note.content.text).toContain(code);
+  });
+});
