@@ -61,7 +61,10 @@ export class FakeWhatsApp {
   /** The next send fails with this Boom-like status. */
   failNext: number | null = null;
 
-  readonly createSocket: SocketFactory = () => {
+  /** The getMessage the channel gave the last socket (Baileys calls it for retries). */
+  getMessage: Parameters<SocketFactory>[0]['getMessage'] | null = null;
+  readonly createSocket: SocketFactory = ({ getMessage }) => {
+    this.getMessage = getMessage;
     const ev = makeEventBuffer(silent);
     const sock = {
       ev,

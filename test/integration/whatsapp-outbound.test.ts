@@ -86,4 +86,15 @@ describe('WhatsApp outbound: officers\' files reach citizens as media', () => {
     expect(note.content.text).toContain('Lampiran "hilang.jpg" tidak tersedia lagi');
     expect(note.content.text).toContain(code);
   });
+
+  it('getMessage answers a retry from the stored outbound message; an unknown key gets undefined', async () => {
+    const person = new WhatsAppPerson(app);
+    const [welcome] = await person.say('halo');
+    if (!welcome) throw new Error('no reply');
+    await eventually(() => app.db.whatsAppSentMessage.findUnique({ where: { messageId: welcome.id } }), 'the record of the reply');
+    const getMessage = app.fake.getMessage!;
+    const again = await getMessage({ remoteJid: welcome.jid, fromMe: true, id: welcome.id });
+    expect(again?.extendedTextMessage?.text).toBe(welcome.text);
+    expect(await getMessage({ remoteJid: welcome.jid, fromMe: true, id: 'BAE5NEVERSENT' })).toBeUndefined();
+  });
 });
