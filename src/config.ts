@@ -84,6 +84,8 @@ export const ConfigSchema = z.object({
   WHATSAPP_FLOOD_WINDOW_SECONDS: positiveInt.default(60),
   /** Largest media a citizen may send through WhatsApp; checked from fileLength before downloading. */
   WHATSAPP_MAX_FILE_BYTES: positiveInt.default(16 * 1024 * 1024),
+  /** Days the copies of sent WhatsApp messages keep their content for WhatsApp's retries (getMessage). */
+  WHATSAPP_SENT_RETENTION_DAYS: positiveInt.default(14),
   /** Seconds the public figures (/api/public/figures) may be cached by browsers, proxies and the server. */
   PUBLIC_FIGURES_MAX_AGE_SECONDS: positiveInt.default(300),
   /** List complaints that are not rahasia on the transparency page (/api/public/complaints): category, title, status, agency, region. */

@@ -68,7 +68,20 @@ export class PgWhatsAppRecords {
   }
 
   async findSentContent(messageId: string): Promise<string | null> {
-    return (await this.db.whatsAppSentMessage.findUnique({ where: { messageId }, select: { content: true } }))?.content ?? null;
+    const content = (await this.db.whatsAppSentMessage.findUnique({ where: { messageId }, select: { content: true } }))?.content;
+    return content ? content : null;
+  }
+
+  /**
+   * The sent copies are for WhatsApp's retries (getMessage), which come within days: rows older than
+   * `olderThan` lose their content, and those about no complaint go. A row with a tracking code stays
+   * (a few dozen bytes), so a citizen quoting an old status message still reaches its complaint.
+   */
+  async pruneSent(olderThan: Date): Promise<{ cleared: number; deleted: number }> {
+    const old = { createdAt: { lt: olderThan } };
+    const deleted = await this.db.whatsAppSentMessage.deleteMany({ where: { ...old, trackingCode: null } });
+    const cleared = await this.db.whatsAppSentMessage.updateMany({ where: { ...old, content: { not: '' } }, data: { content: '' } });
+    return { cleared: cleared.count, deleted: deleted.count };
   }
 
   /** The complaint a message the bot sent to this chat was about. */

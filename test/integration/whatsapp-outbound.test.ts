@@ -97,4 +97,23 @@ describe('WhatsApp outbound: officers\' files reach citizens as media', () => {
     expect(again?.extendedTextMessage?.text).toBe(welcome.text);
     expect(await getMessage({ remoteJid: welcome.jid, fromMe: true, id: 'BAE5NEVERSENT' })).toBeUndefined();
   });
+
+  it('the maintenance sweep empties sent copies older than WHATSAPP_SENT_RETENTION_DAYS and keeps the codes quoting needs', async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    const tag = randomBytes(4).toString('hex');
+    const row = (id: string, ageDays: number, trackingCode: string | null) => ({
+      messageId: `${id}-${tag}`, jid: '628111@s.whatsapp.net', chatId: `wa-prune-${tag}`, content: '{"conversation":"lama"}', trackingCode, createdAt: new Date(now - ageDays * day),
+    });
+    await app.db.whatsAppSentMessage.createMany({ data: [row('OLDCODE', 20, 'ADU-PRUN-0001'), row('OLDMENU', 20, null), row('NEW', 1, 'ADU-PRUN-0002')] });
+    await app.queues.maintenance.add('recover', {});
+    await eventually(async () => ((await app.db.whatsAppSentMessage.findUnique({ where: { messageId: `OLDCODE-${tag}` } }))?.content === '' ? true : null), 'the sweep to prune');
+    const left = await app.db.whatsAppSentMessage.findMany({ where: { chatId: `wa-prune-${tag}` }, orderBy: { messageId: 'asc' } });
+    expect(left.map((r) => [r.messageId.split('-')[0], r.content, r.trackingCode])).toEqual([
+      ['NEW', '{"conversation":"lama"}', 'ADU-PRUN-0002'],
+      ['OLDCODE', '', 'ADU-PRUN-0001'],
+    ]);
+    expect(await app.fake.getMessage!({ remoteJid: '628111@s.whatsapp.net', fromMe: true, id: `OLDCODE-${tag}` })).toBeUndefined();
+    expect(await app.whatsapp!.records.findSentCode(`wa-prune-${tag}`, `OLDCODE-${tag}`)).toBe('ADU-PRUN-0001');
+  });
 });
