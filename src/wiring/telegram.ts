@@ -4,7 +4,7 @@
  * citizen's reply-to a complaint message, added to that complaint's thread.
  */
 import type { Logger } from 'pino';
-import { createTelegram, isTopicClosed, topicButtons, topicName, type OfficerGroups, type PaceRules, type Scheduler, type TelegramRuntime } from '../channels/telegram/index.js';
+import { createTelegram, isTopicClosed, topicButtons, topicName, type OfficerGroups, type OutboxTiming, type PaceRules, type Scheduler, type TelegramRuntime } from '../channels/telegram/index.js';
 import type { Config } from '../config.js';
 import type { InboundMessage, OutboundMessage } from '../domain/index.js';
 import type { FlowSet } from '../engine/index.js';
@@ -23,6 +23,7 @@ export interface TelegramHooks {
   scheduler?: Scheduler;
   inboxBackoffMs?: number;
   pace?: PaceRules;
+  outbox?: OutboxTiming;
 }
 
 export interface TelegramWiring {
@@ -67,6 +68,7 @@ export function buildTelegram(input: {
     scheduler: input.hooks?.scheduler,
     inboxBackoffMs: input.hooks?.inboxBackoffMs,
     pace: input.hooks?.pace,
+    outbox: input.hooks?.outbox,
   });
   return { runtime, records };
 }

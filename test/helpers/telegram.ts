@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../src/app.js';
 import { projectRoot } from '../../src/app.js';
-import type { PaceRules } from '../../src/channels/telegram/index.js';
+import type { OutboxTiming, PaceRules } from '../../src/channels/telegram/index.js';
 import type { Config } from '../../src/config.js';
 import { deleteKeys, eventually, testConfig, type TestApp } from './app.js';
 
@@ -196,11 +196,12 @@ export interface TelegramTestApp extends TestApp {
   settle: () => Promise<void>;
 }
 
-export async function startTelegramApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeTelegram; now?: () => Date; inboxBackoffMs?: number; pace?: PaceRules } = {}): Promise<TelegramTestApp> {
+export async function startTelegramApp(overrides: Partial<Record<keyof Config, string>> = {}, options: { fake?: FakeTelegram; now?: () => Date; inboxBackoffMs?: number; pace?: PaceRules; outbox?: OutboxTiming } = {}): Promise<TelegramTestApp> {
   const config = testConfig({ TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: 'test-secret-0123456789abcdef', ...overrides });
   const fake = options.fake ?? new FakeTelegram();
   const albums = new ManualScheduler();
-  const app = await createApp({ config, role: 'all', log: pino({ level: config.LOG_LEVEL }), telegram: { fetch: fake.fetch, scheduler: albums.schedule, pace: options.pace ?? LOOSE_PACE, ...(options.inboxBackoffMs ? { inboxBackoffMs: options.inboxBackoffMs } : {}) }, ...(options.now ? { now: options.now } : {}) });
+  // With TELEGRAM_API_ROOT the app talks HTTP to that server instead of the in-memory fake.
+  const app = await createApp({ config, role: 'all', log: pino({ level: config.LOG_LEVEL }), telegram: { ...(overrides.TELEGRAM_API_ROOT ? {} : { fetch: fake.fetch }), ...(options.outbox ? { outbox: options.outbox } : {}), scheduler: albums.schedule, pace: options.pace ?? LOOSE_PACE, ...(options.inboxBackoffMs ? { inboxBackoffMs: options.inboxBackoffMs } : {}) }, ...(options.now ? { now: options.now } : {}) });
   const { queue, inbox } = app.telegram!.runtime;
   const drained = (q: typeof queue, what: string) =>
     eventually(async () => {

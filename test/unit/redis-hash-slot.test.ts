@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { WebchatChannel } from '../../src/channels/webchat/outbox.js';
 import { TELEGRAM_OUT_QUEUE } from '../../src/channels/telegram/outbox.js';
+import { holdKey, lineKey } from '../../src/channels/telegram/hold.js';
 import { ConfigSchema } from '../../src/config.js';
 import { QUEUE } from '../../src/queue/queues.js';
 import { RedisChatLock, RedisInboundDedupe, RedisRateLimiter } from '../../src/store/redis.js';
@@ -93,6 +94,8 @@ describe('Redis keys and the Cluster hash tag', () => {
     await createInbox({ queue, redis, prefix, log: pino({ level: 'silent' }) }).enqueue({ update_id: 1 });
     const choices = new RecentChoices(redis, prefix);
     await choices.remember('6281234567890', [{ text: 'pilih', choices: [{ id: 'a', label: 'A' }] }]);
+    // The Telegram sender's per-chat hold and line (order through retries).
+    keys.push(holdKey(prefix, '42'), lineKey(prefix, '42'));
     const queueKeys = new QueueKeys(prefix);
     for (const name of [...Object.values(QUEUE), TELEGRAM_OUT_QUEUE, TELEGRAM_IN_QUEUE, WHATSAPP_OUT_QUEUE, WEBHOOK_QUEUE]) {
       for (const type of ['wait', 'active', 'meta', 'events', 'id', 'repeat', 'de', 'stalled-check', 'ADU-7KQ2-M9XD']) keys.push(queueKeys.toKey(name, type));

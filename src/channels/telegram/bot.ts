@@ -4,13 +4,19 @@
  * and long polling with @grammyjs/runner.
  */
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { Bot, GrammyError } from 'grammy';
+import { Api, Bot, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from 'pino';
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org';
 /** HTTP timeout of one Bot API call; getUpdates long-polls for 30 s. */
 export const CLIENT_TIMEOUT_SECONDS = 60;
+/**
+ * A send (message or topic change) not answered within this long is abandoned and retried by the
+ * queue. Telegram has no idempotency key: if the abandoned request did reach Telegram, the citizen
+ * gets that message twice (at least once, never lost); 429 and 5xx answers are never duplicated.
+ */
+export const SEND_TIMEOUT_MS = 20_000;
 
 /** The menu Telegram shows beside the input field. */
 export const BOT_COMMANDS = [
@@ -27,6 +33,15 @@ export const BOT_COMMANDS = [
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
 export class TelegramStartError extends Error {}
+
+/** The client the sender worker uses: the bot's, with {@link SEND_TIMEOUT_MS} instead of the long poll's timeout. */
+export function createSendApi(options: { token: string; apiRoot?: string | undefined; fetch?: typeof fetch | undefined; timeoutMs: number }): Api {
+  return new Api(options.token, {
+    ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutSeconds: options.timeoutMs / 1000,
+  });
+}
 
 export function createBot(options: { token: string; apiRoot?: string | undefined; fetch?: typeof fetch | undefined; log: Logger; onUpdate: (update: Update) => Promise<void> }): Bot {
   const bot = new Bot(options.token, {

@@ -12,12 +12,13 @@ import type { Logger } from 'pino';
 import type { Language } from '../../domain/index.js';
 import type { Texts } from '../../engine/index.js';
 import type { InboundHandler } from '../channel.js';
-import { createBot, DEFAULT_API_ROOT, initBot, startPolling } from './bot.js';
+import { createBot, createSendApi, DEFAULT_API_ROOT, initBot, SEND_TIMEOUT_MS, startPolling } from './bot.js';
+import { createChatHold } from './hold.js';
 import { CLOUD_DOWNLOAD_LIMIT_BYTES } from './limits.js';
 import { createInbox, createInboxQueue, startInboxWorker } from './inbox.js';
 import { createDownloader, timerScheduler, type Scheduler } from './media.js';
 import { createPacer, type PaceRules } from './pace.js';
-import { createTelegramQueue, startTelegramSender, TelegramChannel, type ReadFile, type SentRecords } from './outbox.js';
+import { createTelegramQueue, OUTBOX_BACKOFF_MS, startTelegramSender, TelegramChannel, type ReadFile, type SentRecords } from './outbox.js';
 import { TelegramReceiver, type ReceiverDeps, type SavedFile } from './receiver.js';
 import type { TopicDeps } from './topics.js';
 import { isTopicClosed, topicButtons, topicName } from './topics.js';
@@ -34,6 +35,16 @@ export type { TopicState } from './outbox.js';
 /** What the officers' groups need from case handling (wiring/telegram.ts provides it). */
 export type OfficerGroups = Pick<TopicDeps, 'registerGroup' | 'isRegisteredGroup' | 'codeOfTopic' | 'act'>;
 export { isTopicClosed, topicButtons, topicName };
+
+/** Timing of the sender (tests shorten it). */
+export interface OutboxTiming {
+  /** A send not answered after this long is abandoned and retried (default SEND_TIMEOUT_MS). */
+  sendTimeoutMs?: number | undefined;
+  /** First retry delay of a failed batch, doubling (default 2 s). */
+  backoffMs?: number | undefined;
+  /** How often a batch waiting behind its chat's failed batch looks again (default 1 s). */
+  holdRecheckMs?: number | undefined;
+}
 
 export interface TelegramOptions {
   token: string;
@@ -63,6 +74,7 @@ export interface TelegramOptions {
   inboxBackoffMs?: number | undefined;
   /** Per-chat pacing (default Telegram's limits, pace.ts); tests of other behaviour may loosen it. */
   pace?: PaceRules | undefined;
+  outbox?: OutboxTiming | undefined;
 }
 
 export interface TelegramRuntime {
@@ -96,7 +108,9 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
   let stopping = false;
   // Polling: each update is queued before the runner moves on; the inbox worker handles it.
   const bot = createBot({ token: options.token, apiRoot: options.apiRoot, fetch: options.fetch, log, onUpdate: (update) => inbox.enqueueDurably(update, () => stopping) });
-  const queue = createTelegramQueue(options.queueConnection, options.prefix);
+  const queue = createTelegramQueue(options.queueConnection, options.prefix, options.outbox?.backoffMs ?? OUTBOX_BACKOFF_MS);
+  // Sends get their own client: a shorter timeout than the long poll's.
+  const sendApi = createSendApi({ token: options.token, apiRoot: options.apiRoot, fetch: options.fetch, timeoutMs: options.outbox?.sendTimeoutMs ?? SEND_TIMEOUT_MS });
   const channel = new TelegramChannel(queue, options.records);
   const download = createDownloader({ api: { getFile: (fileId) => bot.api.getFile(fileId) }, fetch: options.fetch ?? fetch, token: options.token, apiRoot, maxBytes: maxFileBytes, localFiles: Boolean(options.apiRoot) });
   let runner: RunnerHandle | null = null;
@@ -163,11 +177,11 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
         prefix: options.prefix,
         concurrency: options.concurrency,
         api: {
-          sendMessage: (chatId, text, other) => bot.api.sendMessage(chatId, text, other),
-          createForumTopic: (chatId, name) => bot.api.createForumTopic(chatId, name),
-          editForumTopic: (chatId, threadId, name) => bot.api.editForumTopic(chatId, threadId, { name }),
-          closeForumTopic: (chatId, threadId) => bot.api.closeForumTopic(chatId, threadId),
-          reopenForumTopic: (chatId, threadId) => bot.api.reopenForumTopic(chatId, threadId),
+          sendMessage: (chatId, text, other) => sendApi.sendMessage(chatId, text, other),
+          createForumTopic: (chatId, name) => sendApi.createForumTopic(chatId, name),
+          editForumTopic: (chatId, threadId, name) => sendApi.editForumTopic(chatId, threadId, { name }),
+          closeForumTopic: (chatId, threadId) => sendApi.closeForumTopic(chatId, threadId),
+          reopenForumTopic: (chatId, threadId) => sendApi.reopenForumTopic(chatId, threadId),
           sendFile: (chatId, file, other) => {
             const upload = new InputFile(file.data, file.name);
             return file.mimeType.startsWith('image/') ? bot.api.sendPhoto(chatId, upload, other) : bot.api.sendDocument(chatId, upload, other);
@@ -175,6 +189,8 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
         },
         readFile: options.readFile,
         pace: createPacer(options.redis, options.prefix, options.pace),
+        hold: createChatHold(options.redis, options.prefix, (jobId) => queue.getJobState(jobId)),
+        holdRecheckMs: options.outbox?.holdRecheckMs ?? 1_000,
         now: options.now,
         records: options.records,
         log,

@@ -3,8 +3,9 @@
  * sends under a global limiter (25 jobs/s), paces each part per chat (pace.ts: 1/s in a private
  * chat, 20/min in a group; a part whose slot is later moves the job to delayed, holding its slot,
  * without spending an attempt), keeps a batch in order (progress = parts sent, so a retry never
- * repeats a part), backs off on 429 without spending an attempt, and records chats that blocked
- * the bot (403) or no longer exist (400 chat not found) instead of retrying them. Topic jobs bring a
+ * repeats a part), backs off on 429 without spending an attempt, keeps a chat's batches in order
+ * through retries (hold.ts), and records chats that blocked the bot (403) or no longer exist
+ * (400 chat not found) instead of retrying them. Topic jobs bring a
  * complaint's forum topic in line with its status (name, closed or open).
  */
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
@@ -16,6 +17,7 @@ import { KeyedSerialiser } from '../../services/keyed-serialiser.js';
 import { SendError } from '../../services/ports.js';
 import type { ChannelAdapter } from '../channel.js';
 import { GLOBAL_SENDS_PER_SECOND } from './limits.js';
+import type { ChatHold } from './hold.js';
 import type { Pacer } from './pace.js';
 import { renderMessage, type TelegramPart } from './render.js';
 import { logWorkerFailures } from '../../queue/worker-logs.js';
@@ -119,13 +121,16 @@ export function sendJobId(key: string): string {
   return `tg-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
-export function createTelegramQueue(connection: ConnectionOptions, prefix: string): Queue {
+/** First retry delay of a failed batch (doubling, with jitter). */
+export const OUTBOX_BACKOFF_MS = 2_000;
+
+export function createTelegramQueue(connection: ConnectionOptions, prefix: string, backoffMs = OUTBOX_BACKOFF_MS): Queue {
   return new Queue(TELEGRAM_OUT_QUEUE, {
     connection,
     prefix,
     defaultJobOptions: {
       attempts: 8,
-      backoff: { type: 'exponential', delay: 2_000, jitter: 0.3 },
+      backoff: { type: 'exponential', delay: backoffMs, jitter: 0.3 },
       // Jobs carry the texts shown to the citizen: keep them only briefly.
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: { age: 7 * 24 * 3600 },
@@ -143,7 +148,7 @@ export function codeIn(text: string, codePrefix: string): string | null {
   return new RegExp(`\\b${codePrefix}-[0-9A-Z]{4}-[0-9A-Z]{4}\\b`).exec(text)?.[0] ?? null;
 }
 
-export function startTelegramSender(deps: { connection: ConnectionOptions; prefix: string; concurrency: number; api: SendApi; records: SentRecords; log: Logger; codePrefix: string; pace: Pacer; now: () => Date; readFile: ReadFile }): Worker {
+export function startTelegramSender(deps: { connection: ConnectionOptions; prefix: string; concurrency: number; api: SendApi; records: SentRecords; log: Logger; codePrefix: string; pace: Pacer; now: () => Date; readFile: ReadFile; hold: ChatHold; holdRecheckMs: number }): Worker {
   // Batches for one chat are sent one at a time in this process, in the order they were picked.
   const perChat = new KeyedSerialiser();
   const worker: Worker = new Worker(TELEGRAM_OUT_QUEUE, (job: Job, token?: string) => perChat.run(chatOf(job), () => sendBatch(job, token)), {
@@ -192,6 +197,13 @@ export function startTelegramSender(deps: { connection: ConnectionOptions; prefi
     const parsed = SendJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`telegram-out job ${job.id ?? '?'} does not match its schema`);
     const { chatId, messages, openTopic, topicState } = parsed.data;
+    const jobId = job.id ?? '';
+    // An earlier batch of this chat failed and waits for its retry: this one goes after it.
+    const standing = await deps.hold.check(chatId, jobId);
+    if (standing === 'blocked') {
+      await job.moveToDelayed(Date.now() + deps.holdRecheckMs, token);
+      throw new DelayedError();
+    }
     try {
       if (topicState) await syncTopic(chatId, topicState);
       const threadId = openTopic ? await ensureTopic(chatId, openTopic) : parsed.data.threadId;
@@ -222,19 +234,24 @@ export function startTelegramSender(deps: { connection: ConnectionOptions; prefi
         if (part.code && threadId === undefined) await deps.records.rememberSent(chatId, sent.message_id, part.code).catch((error: unknown) => deps.log.warn({ err: error }, 'could not record a sent telegram message'));
         await job.updateProgress({ sent: i + 1 });
       }
+      if (standing === 'mine') await deps.hold.release(chatId, jobId);
       return { sent: parts.length - done };
     } catch (error) {
+      if (error instanceof DelayedError) throw error;
+      if (error instanceof GrammyError && isUnreachable(error)) {
+        await deps.records.markUnreachable(chatId, error.error_code, error.description);
+        await deps.hold.release(chatId, jobId);
+        deps.log.info({ chatId, code: error.error_code }, 'telegram chat unreachable: recorded, not retried');
+        throw new UnrecoverableError(`telegram chat unreachable: ${error.description}`);
+      }
+      // Retried later (429, 5xx, timeout, network, a store away): the chat's later batches wait for it.
+      await deps.hold.take(chatId, jobId);
       if (error instanceof GrammyError && error.error_code === 429) {
         // Telegram says how long to wait: pause the whole queue, and this job goes back without an attempt spent.
         const seconds = error.parameters.retry_after ?? 1;
         deps.log.warn({ chatId, retryAfter: seconds }, 'telegram flood limit: pausing sends');
         await worker.rateLimit(seconds * 1000);
         throw Worker.RateLimitError();
-      }
-      if (error instanceof GrammyError && isUnreachable(error)) {
-        await deps.records.markUnreachable(chatId, error.error_code, error.description);
-        deps.log.info({ chatId, code: error.error_code }, 'telegram chat unreachable: recorded, not retried');
-        throw new UnrecoverableError(`telegram chat unreachable: ${error.description}`);
       }
       throw error;
     }
