@@ -107,8 +107,10 @@ export class RedisServer {
     await killAndWait(this.child, signal);
   }
 
-  async restart(): Promise<void> {
+  /** `empty`: the append-only file is deleted first, so Redis comes back with nothing (a restart without persistence). */
+  async restart(options: { empty?: boolean } = {}): Promise<void> {
     await this.kill('SIGKILL');
+    if (options.empty) for (const name of ['appendonlydir', 'dump.rdb']) rmSync(join(this.dir, name), { recursive: true, force: true });
     await this.start();
   }
 

@@ -7,7 +7,9 @@
  * - a worker SIGKILLed in the middle of an intake job: the job is retried by another worker, one complaint;
  * - PostgreSQL SIGKILLed with jobs in flight: the web answers 503 and /readyz goes red, the worker
  *   backs off, survives, and stores everything once PostgreSQL is back;
- * - Redis SIGKILLed and restarted while citizens are filing: every complaint whose code was shown is stored.
+ * - Redis SIGKILLed and restarted while citizens are filing: every complaint whose code was shown is stored;
+ * - Redis restarted empty (no persistence) with confirmed complaints still queued: the recovery sweep's
+ *   schedule comes back, the sweep re-enqueues them from PostgreSQL, and the service keeps answering.
  */
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
@@ -140,6 +142,40 @@ describe('faults: real processes killed and restarted', { timeout: 200_000 }, ()
     const codes = await filing;
     expect(codes.every(Boolean)).toBe(true);
     for (const code of codes) await until(async () => (await complaintCount(code!)) === 1, `complaint ${code} stored after the Redis restart`, 60_000, 250);
+    expect(worker.alive && web.alive).toBe(true);
+  });
+
+  it('stores every confirmed complaint when Redis comes back empty, and keeps answering', async () => {
+    const maintenance = new Queue('maintenance', { connection: queueConnection, prefix: world.prefix });
+    const lock = await blockIntake();
+    let codes: string[] = [];
+    try {
+      // Intake is held, so the confirmed submissions are only queued (4 running, the rest waiting) when Redis loses everything.
+      codes = (await Promise.all(Array.from({ length: 6 }, () => walkCitizen(new Citizen(rng), [send()])))).map((code) => code ?? '');
+      expect(codes.every(Boolean)).toBe(true);
+      await until(async () => ((await intakeQueue.getJobCounts('wait')).wait ?? 0) >= 1, 'intake jobs waiting behind the held ones', 20_000);
+      expect(await maintenance.getJobScheduler('recover-pending')).toBeTruthy();
+      const sweepsBefore = worker.linesWith('re-enqueued pending submissions').length;
+      await redis.restart({ empty: true });
+      // Nothing of the queues survived: only PostgreSQL knows these submissions now.
+      for (const code of codes) expect(await intakeQueue.getJob(code)).toBeUndefined();
+      await lock.release();
+      // The worker puts the sweep's schedule back once it is reconnected, and the sweep re-enqueues what was lost (after its 30 s grace).
+      await until(() => maintenance.getJobScheduler('recover-pending'), 'the sweep schedule re-created in the empty Redis', 30_000, 250);
+      for (const code of codes) await until(async () => (await complaintCount(code)) === 1, `complaint ${code} stored after Redis came back empty`, 90_000, 250);
+      expect(worker.linesWith('re-enqueued pending submissions').length).toBeGreaterThan(sweepsBefore);
+    } finally {
+      await lock.release();
+      await maintenance.close();
+    }
+    for (const code of codes) {
+      const complaint = await world.db.complaint.findUniqueOrThrow({ where: { trackingCode: code }, select: { id: true } });
+      expect(await world.db.complaintEvent.count({ where: { complaintId: complaint.id, type: 'CREATED' } })).toBe(1);
+    }
+    // Still answering: a new citizen files a complaint end to end, and readiness is green.
+    const fresh = await walkCitizen(new Citizen(rng), [send()]);
+    await until(async () => (await complaintCount(fresh!)) === 1, 'a complaint filed after the empty restart', 30_000, 250);
+    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
     expect(worker.alive && web.alive).toBe(true);
   });
 });
