@@ -37,6 +37,8 @@ export interface LatencyResult extends LatencySummary {
   probe: ProbeReading;
   /** Tracking codes of the reports filed, for the status look-ups of the throughput phase. */
   codes: string[];
+  /** The reports filed with their citizens' chats, for the officers' answers. */
+  filed: { code: string; chatId: string }[];
 }
 
 /**
@@ -59,7 +61,8 @@ export async function latencyPhase(ctx: PhaseContext, options: { citizens: numbe
   });
   const probe = stop();
   const codes = citizens.flatMap((c) => (c.trackingCode ? [c.trackingCode] : []));
-  return { ...summarise(samples), citizens: citizens.length, concurrency: options.concurrency, submissions: codes.length, errors, probe, codes };
+  const filed = citizens.flatMap((c) => (c.trackingCode ? [{ code: c.trackingCode, chatId: c.chatId }] : []));
+  return { ...summarise(samples), citizens: citizens.length, concurrency: options.concurrency, submissions: codes.length, errors, probe, codes, filed };
 }
 
 export interface ThroughputResult {

@@ -11,7 +11,8 @@
  * BENCH_SERIAL_CITIZENS, BENCH_CITIZENS, BENCH_LATENCY_CONCURRENCY, BENCH_SECONDS (throughput),
  * BENCH_CONCURRENCY (throughput), BENCH_PIPELINE_RATE, BENCH_PIPELINE_SECONDS (issue 2: under 100/s),
  * BENCH_FIXED_RATE, BENCH_FIXED_SECONDS (issue 7: submit→routed at 500/s), BENCH_SATURATION_COMPLAINTS,
- * BENCH_SATURATION_LANES, BENCH_QUEUE_JOBS, BENCH_INSERT_SECONDS, BENCH_INSERT_CONCURRENCY.
+ * BENCH_SATURATION_LANES, BENCH_QUEUE_JOBS, BENCH_INSERT_SECONDS, BENCH_INSERT_CONCURRENCY,
+ * BENCH_OFFICER_SHARE (share of the latency phase's complaints officers answer), BENCH_OFFICER_LANES.
  * The last stdout line is flat JSON with the headline figures (inbound_msgs_per_s … pipeline_efficiency)
  * and the detail of every phase under `detail`.
  * Run it on a quiet machine: `loadAverage1m` and each phase's `machineCpuPercent` show if it was not.
@@ -20,6 +21,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { z } from 'zod';
 import { drainQueues, progress, withBenchApp } from './harness.js';
+import { officerPhase } from './officers.js';
 import { latencyPhase, throughputPhase, type PhaseContext } from './phases.js';
 import { insertBaseline, queueBaseline } from './baselines.js';
 import { pipelinePhase } from './pipeline.js';
@@ -44,6 +46,8 @@ const SettingsSchema = z.object({
   BENCH_QUEUE_JOBS: count.default(5000),
   BENCH_INSERT_SECONDS: z.coerce.number().positive().default(3),
   BENCH_INSERT_CONCURRENCY: count.default(16),
+  BENCH_OFFICER_SHARE: z.coerce.number().min(0).max(1).default(0.5),
+  BENCH_OFFICER_LANES: count.default(8),
 });
 
 class Interrupted extends Error {}
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
       await phase(() => latencyPhase(ctx, { citizens: settings.BENCH_WARMUP_CITIZENS, concurrency: 4 }));
     }
     progress(`serial: ${settings.BENCH_SERIAL_CITIZENS} citizens, one message at a time`);
-    const { codes: _serialCodes, ...messageSerial } = await phase(() => latencyPhase(ctx, { citizens: settings.BENCH_SERIAL_CITIZENS, concurrency: 1 }));
+    const { codes: _serialCodes, filed: _serialFiled, ...messageSerial } = await phase(() => latencyPhase(ctx, { citizens: settings.BENCH_SERIAL_CITIZENS, concurrency: 1 }));
     progress(`serial: p50 ${messageSerial.p50Ms} ms, p99 ${messageSerial.p99Ms} ms over ${messageSerial.count} messages`);
 
     progress(`latency: ${settings.BENCH_CITIZENS} citizens, ${settings.BENCH_LATENCY_CONCURRENCY} in flight`);
@@ -97,6 +101,10 @@ async function main(): Promise<void> {
     progress(`throughput: ${settings.BENCH_SECONDS} s, ${settings.BENCH_CONCURRENCY} chats in flight`);
     const throughput = await phase(() => throughputPhase(ctx, { seconds: settings.BENCH_SECONDS, concurrency: settings.BENCH_CONCURRENCY, codes: latency.codes }));
     progress(`throughput: ${throughput.perSecond} messages/s (${throughput.messages} in ${throughput.seconds} s)`);
+
+    progress(`officers: answering ${Math.round(settings.BENCH_OFFICER_SHARE * 100)} % of the ${latency.filed.length} reports of the latency phase, ${settings.BENCH_OFFICER_LANES} lanes`);
+    const officers = await phase(() => officerPhase(ctx, { filed: latency.filed, share: settings.BENCH_OFFICER_SHARE, lanes: settings.BENCH_OFFICER_LANES }));
+    progress(`officers: ${officers.officerAnswersPerSecond} answers/s received (${officers.answers} by ${officers.officers} officers, ${officers.errors} errors); to the citizen p50 ${officers.answerToCitizen.p50Ms} ms, p99 ${officers.answerToCitizen.p99Ms} ms`);
 
     const redis = { url: config.REDIS_URL, prefix: config.REDIS_PREFIX };
     const pipelineOptions = { rate: settings.BENCH_PIPELINE_RATE, seconds: settings.BENCH_PIPELINE_SECONDS, prepareConcurrency: 32, redis };
@@ -118,10 +126,10 @@ async function main(): Promise<void> {
     const insertBase = await phase(() => insertBaseline(app, { seconds: settings.BENCH_INSERT_SECONDS, concurrency: settings.BENCH_INSERT_CONCURRENCY }));
     progress(`baseline insert: prisma ${insertBase.prismaPerSecond}/s, raw pg ${insertBase.rawPgPerSecond}/s`);
 
-    const { codes: _codes, ...message } = latency;
+    const { codes: _codes, filed: _filed, ...message } = latency;
     // PostgreSQL and Redis take 40-70 points of machine CPU on top of node here; much more than that
     // means another process was busy too, and the figures of that phase are not to be trusted.
-    const probes = { messageSerial: messageSerial.probe, message: message.probe, throughput: throughput.probe, pipeline: pipeline.probe, fixedRate: fixedRate.probe, saturation: saturation.probe };
+    const probes = { messageSerial: messageSerial.probe, message: message.probe, throughput: throughput.probe, officers: officers.probe, pipeline: pipeline.probe, fixedRate: fixedRate.probe, saturation: saturation.probe };
     const contended = Object.entries(probes)
       .filter(([, probe]) => probe.machineCpuPercent - probe.nodeCpuPercent > 90)
       .map(([name]) => name);
@@ -147,6 +155,8 @@ async function main(): Promise<void> {
       submit_to_routed_p99_vs_queue_p99: queueBase.paced.p99Ms > 0 ? round(fixedRate.p99Ms / queueBase.paced.p99Ms) : null,
       session_bytes_per_open_form: saturation.sessionBytesPerOpenForm,
       peak_rss_mb: rss.peak(),
+      officer_answers_per_s: officers.officerAnswersPerSecond,
+      answer_to_citizen_p99_ms: officers.answerToCitizen.p99Ms,
       // Issue 2's figures.
       msg_serial_p99_ms: messageSerial.p99Ms,
       issue2_pipeline_rate_per_s: pipeline.ratePerSecond,
@@ -174,6 +184,7 @@ async function main(): Promise<void> {
       message,
       messageSerial,
       throughput,
+      officers,
       pipeline,
       fixedRate,
       saturation,
