@@ -148,10 +148,9 @@ describe('faults: real processes killed and restarted', { timeout: 200_000 }, ()
   it('stores every confirmed complaint when Redis comes back empty, and keeps answering', async () => {
     const maintenance = new Queue('maintenance', { connection: queueConnection, prefix: world.prefix });
     const lock = await blockIntake();
-    let codes: string[] = [];
     try {
       // Intake is held, so the confirmed submissions are only queued (4 running, the rest waiting) when Redis loses everything.
-      codes = (await Promise.all(Array.from({ length: 6 }, () => walkCitizen(new Citizen(rng), [send()])))).map((code) => code ?? '');
+      const codes = (await Promise.all(Array.from({ length: 6 }, () => walkCitizen(new Citizen(rng), [send()])))).map((code) => code ?? '');
       expect(codes.every(Boolean)).toBe(true);
       await until(async () => ((await intakeQueue.getJobCounts('wait')).wait ?? 0) >= 1, 'intake jobs waiting behind the held ones', 20_000);
       expect(await maintenance.getJobScheduler('recover-pending')).toBeTruthy();
@@ -164,13 +163,13 @@ describe('faults: real processes killed and restarted', { timeout: 200_000 }, ()
       await until(() => maintenance.getJobScheduler('recover-pending'), 'the sweep schedule re-created in the empty Redis', 30_000, 250);
       for (const code of codes) await until(async () => (await complaintCount(code)) === 1, `complaint ${code} stored after Redis came back empty`, 90_000, 250);
       expect(worker.linesWith('re-enqueued pending submissions').length).toBeGreaterThan(sweepsBefore);
+      for (const code of codes) {
+        const complaint = await world.db.complaint.findUniqueOrThrow({ where: { trackingCode: code }, select: { id: true } });
+        expect(await world.db.complaintEvent.count({ where: { complaintId: complaint.id, type: 'CREATED' } })).toBe(1);
+      }
     } finally {
       await lock.release();
       await maintenance.close();
-    }
-    for (const code of codes) {
-      const complaint = await world.db.complaint.findUniqueOrThrow({ where: { trackingCode: code }, select: { id: true } });
-      expect(await world.db.complaintEvent.count({ where: { complaintId: complaint.id, type: 'CREATED' } })).toBe(1);
     }
     // Still answering: a new citizen files a complaint end to end, and readiness is green.
     const fresh = await walkCitizen(new Citizen(rng), [send()]);
