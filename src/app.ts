@@ -182,7 +182,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const metrics = createMetrics({ queues: { intake: queues.intake, notify: queues.notify, maintenance: queues.maintenance, deadlines: queues.deadlines }, countDeadlineBreaches: () => db.complaintEvent.count({ where: { type: 'DEADLINE_BREACHED' } }) });
   if (whatsapp && (role === 'all' || role === 'channels')) metrics.registerChannelHealth('WHATSAPP', () => (whatsapp.runtime.state().phase === 'open' ? 1 : 0));
-  if (telegram) metrics.registerChannelHealth('TELEGRAM', async () => ((await redis.ping().catch(() => '')) === 'PONG' ? 1 : 0));
+  if (telegram) metrics.registerChannelHealth('TELEGRAM', () => telegram.runtime.health());
   const webhooks = buildWebhooks({ config, db, log, queueConnection, workerConnection, metrics, now });
   metrics.observeQueue('webhooks', webhooks.queue);
   const handleInbound = createInboundHandler(inboundDeps);

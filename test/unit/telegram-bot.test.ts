@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { createBot, initBot, startPolling, TelegramStartError } from '../../src/channels/telegram/bot.js';
+import { ApiHealth, createBot, createSendApi, initBot, startPolling, TelegramStartError } from '../../src/channels/telegram/bot.js';
 import { TelegramReceiver } from '../../src/channels/telegram/receiver.js';
 import { registerTelegramWebhook } from '../../src/channels/telegram/webhook.js';
 import type { InboundMessage } from '../../src/domain/index.js';
@@ -109,5 +109,29 @@ describe('webhook route', () => {
   it('ignores a body that is not an update', async () => {
     const { post } = server(() => Promise.reject(new Error('not called')));
     expect((await post({ hello: 1 })).json()).toEqual({ ok: true, ignored: true });
+  });
+});
+
+describe('Bot API health for /metrics', () => {
+  it('is 1 while the API answers (4xx but 401 included) and 0 after a 5xx, a 401 or a network error', async () => {
+    const answers: (() => Response)[] = [
+      () => reply(500, { ok: false, error_code: 500, description: 'Internal Server Error' }),
+      () => reply(200, { ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: 'private' } } }),
+      () => reply(403, { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' }),
+      () => reply(429, { ok: false, error_code: 429, description: 'Too Many Requests', parameters: { retry_after: 1 } }),
+      () => reply(401, { ok: false, error_code: 401, description: 'Unauthorized' }),
+      () => {
+        throw new TypeError('fetch failed');
+      },
+    ];
+    const api = createSendApi({ token: TOKEN, fetch: () => Promise.resolve().then(() => answers.shift()!()), timeoutMs: 5_000 });
+    const health = new ApiHealth();
+    health.watch(api);
+    const states: number[] = [health.state()];
+    for (let i = 0; i < 6; i++) {
+      await api.sendMessage(1, 'x').catch(() => undefined);
+      states.push(health.state());
+    }
+    expect(states).toEqual([1, 0, 1, 1, 1, 0, 0]);
   });
 });

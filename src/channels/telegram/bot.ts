@@ -34,6 +34,32 @@ export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', '
 
 export class TelegramStartError extends Error {}
 
+/**
+ * Channel health for /metrics from what the Bot API answered last: 1 when it answered (any 4xx but
+ * 401 still means reachable and the token accepted), 0 after a network error, a timeout, a 5xx or a
+ * 401. Starts at 1: a process that has not called yet has nothing against it.
+ */
+export class ApiHealth {
+  private up: 0 | 1 = 1;
+
+  state(): 0 | 1 {
+    return this.up;
+  }
+
+  watch(api: Api): void {
+    api.config.use(async (prev, method, payload, signal) => {
+      try {
+        const result = await prev(method, payload, signal);
+        this.up = result.ok || (result.error_code !== 401 && result.error_code < 500) ? 1 : 0;
+        return result;
+      } catch (error) {
+        this.up = 0;
+        throw error;
+      }
+    });
+  }
+}
+
 /** The client the sender worker uses: the bot's, with {@link SEND_TIMEOUT_MS} instead of the long poll's timeout. */
 export function createSendApi(options: { token: string; apiRoot?: string | undefined; fetch?: typeof fetch | undefined; timeoutMs: number }): Api {
   return new Api(options.token, {

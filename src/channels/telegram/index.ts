@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { Language } from '../../domain/index.js';
 import type { Texts } from '../../engine/index.js';
 import type { InboundHandler } from '../channel.js';
-import { createBot, createSendApi, DEFAULT_API_ROOT, initBot, SEND_TIMEOUT_MS, startPolling } from './bot.js';
+import { ApiHealth, createBot, createSendApi, DEFAULT_API_ROOT, initBot, SEND_TIMEOUT_MS, startPolling } from './bot.js';
 import { createChatHold } from './hold.js';
 import { CLOUD_DOWNLOAD_LIMIT_BYTES } from './limits.js';
 import { createInbox, createInboxQueue, startInboxWorker } from './inbox.js';
@@ -92,6 +92,8 @@ export interface TelegramRuntime {
   registerWebhook(app: FastifyInstance, options: { secret: string }): void;
   /** Waits for album flushes already under way. */
   idle(): Promise<void>;
+  /** 1 while the Bot API answered the last call of this process, 0 after a failure (see ApiHealth). */
+  health(): 0 | 1;
   queue: Queue;
   /** The inbound updates (telegram-in). */
   inbox: Queue;
@@ -112,6 +114,9 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
   // Sends get their own client: a shorter timeout than the long poll's.
   const sendApi = createSendApi({ token: options.token, apiRoot: options.apiRoot, fetch: options.fetch, timeoutMs: options.outbox?.sendTimeoutMs ?? SEND_TIMEOUT_MS });
   const channel = new TelegramChannel(queue, options.records);
+  const health = new ApiHealth();
+  health.watch(bot.api);
+  health.watch(sendApi);
   const download = createDownloader({ api: { getFile: (fileId) => bot.api.getFile(fileId) }, fetch: options.fetch ?? fetch, token: options.token, apiRoot, maxBytes: maxFileBytes, localFiles: Boolean(options.apiRoot) });
   let runner: RunnerHandle | null = null;
   let sender: Worker | null = null;
@@ -121,6 +126,7 @@ export function createTelegram(options: TelegramOptions): TelegramRuntime {
     channel,
     queue,
     inbox: inboxQueue,
+    health: () => health.state(),
     init: (init) => initBot(bot, log, init),
     attach(handle, replyToComplaint, groups) {
       const topicDeps: TopicDeps | undefined = groups && {
