@@ -172,7 +172,8 @@ export async function startWhatsAppApp(overrides: Partial<Record<keyof Config, s
         return { cancel: () => void timers.splice(timers.indexOf(entry), 1) };
       },
     },
-    ...(options.telegram ? { telegram: { fetch: options.telegram.fetch, scheduler: albums.schedule, pace: LOOSE_PACE } } : {}),
+    // Short retry timings: a transient send failure on a busy CI machine settles in well under the drain bound.
+    ...(options.telegram ? { telegram: { fetch: options.telegram.fetch, scheduler: albums.schedule, pace: LOOSE_PACE, outbox: { backoffMs: 100, holdRecheckMs: 50 } } } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.authenticateAdmin ? { authenticateAdmin: options.authenticateAdmin } : {}),
   });
@@ -181,7 +182,7 @@ export async function startWhatsAppApp(overrides: Partial<Record<keyof Config, s
     eventually(async () => {
       const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
       return Object.values(counts).every((n) => n === 0);
-    }, what);
+    }, what, 30_000);
   // Telegram's inbox first (its handling queues replies on any channel), then both outboxes.
   const settle = async () => {
     if (app.telegram) await drained(app.telegram.runtime.inbox, 'the telegram inbox to drain');
