@@ -35,6 +35,15 @@ describe('WhatsApp officer groups: registered, announced in, answered from', () 
     return officer;
   }
   const groupTexts = () => app.fake.to(groupJid).map((m) => m.text);
+  /** The group's announcement of a complaint, once it is sent and recorded (so it can be quoted). */
+  const announcementOf = async (code: string) => {
+    const notice = await eventually(async () => {
+      await app.settle();
+      return app.fake.to(groupJid).find((m) => m.text.includes(`Laporan baru ${code}`));
+    }, 'the announcement in the group');
+    await eventually(() => app.db.whatsAppSentMessage.findUnique({ where: { messageId: notice.id } }), 'the record of the announcement');
+    return notice;
+  };
 
   it('a liaison cannot register a group; an agency admin can; a new complaint is announced there; an officer in the group answers by quoting it', async () => {
     const liaison = await linkedOfficer('Rina Grup', 'PEJABAT_PENGHUBUNG');
@@ -50,11 +59,7 @@ describe('WhatsApp officer groups: registered, announced in, answered from', () 
 
     const citizen = new WhatsAppPerson(app);
     const { code } = await fileByNumbers(citizen);
-    const notice = await eventually(async () => {
-      await app.settle();
-      return app.fake.to(groupJid).find((m) => m.text.includes(`Laporan baru ${code}`));
-    }, 'the announcement in the group');
-    await eventually(() => app.db.whatsAppSentMessage.findUnique({ where: { messageId: notice.id } }), 'the record of the announcement');
+    const notice = await announcementOf(code);
 
     // The liaison (an officer, not the one who registered) answers from the group by quoting the notice.
     app.fake.deliver(inGroup(liaison, groupJid, 'Sudah dijadwalkan penambalan hari Senin.', notice.id));
@@ -67,11 +72,7 @@ describe('WhatsApp officer groups: registered, announced in, answered from', () 
   it('a non-officer in a registered group cannot answer; messages in an unregistered group are ignored', async () => {
     const citizen = new WhatsAppPerson(app);
     const { code } = await fileByNumbers(citizen);
-    const notice = await eventually(async () => {
-      await app.settle();
-      return app.fake.to(groupJid).find((m) => m.text.includes(`Laporan baru ${code}`));
-    }, 'the announcement in the group');
-    await eventually(() => app.db.whatsAppSentMessage.findUnique({ where: { messageId: notice.id } }), 'the record of the announcement');
+    const notice = await announcementOf(code);
     const sentBefore = app.fake.sent.length;
 
     const outsider = new WhatsAppPerson(app);

@@ -38,19 +38,8 @@ export interface WebhookPayload {
   id: string;
   type: string;
   occurredAt: string;
-  complaint: {
-    id: string;
-    trackingCode: string;
-    status: string;
-    type: string;
-    agencyCode: string | null;
-    categoryCode: string;
-    regionCode: string | null;
-    submittedAt: string;
-    confidential: boolean;
-    title: string | null;
-    description: string | null;
-  };
+  /** The row's fields, dates as ISO strings; title and description null for a rahasia complaint. */
+  complaint: Omit<WebhookComplaintRow, 'submittedAt' | 'title' | 'description'> & { submittedAt: string; title: string | null; description: string | null };
   event: { type: string; fromStatus: string | null; toStatus: string | null; actorType: string; agencyCode: string | null; action: string | null };
 }
 
