@@ -42,7 +42,6 @@ import type { FiguresDeps } from './services/figures.js';
 import { createMetrics, type Metrics } from './wiring/metrics.js';
 import { Open311Channel } from './channels/open311.js';
 import { PgOpen311Store } from './store/open311.js';
-import { PgWhatsAppRecords } from './store/whatsapp.js';
 import { buildWebhooks, type WebhookWiring } from './wiring/webhooks.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
@@ -92,11 +91,6 @@ export interface App {
   /** Stop taking work, finish what is in flight, close connections. */
   close: () => Promise<void>;
 }
-
-const pruneWhatsAppSent = (db: Db, days: number) => async (now: Date) => {
-  const { cleared, deleted } = await new PgWhatsAppRecords(db).pruneSent(new Date(now.getTime() - days * 86_400_000));
-  return cleared + deleted;
-};
 
 const resolvePath = (path: string) => (isAbsolute(path) ? path : join(projectRoot, path));
 
@@ -215,7 +209,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       recovery,
       expiry: { sessions, sender: channels, flows, idleMinutes: config.SESSION_IDLE_MINUTES },
       recoveryGraceMs: 30_000,
-      ...(config.WHATSAPP_ENABLED ? { pruneWhatsAppSent: pruneWhatsAppSent(db, config.WHATSAPP_SENT_RETENTION_DAYS) } : {}),
+      ...(whatsapp ? { pruneWhatsAppSent: (at: Date) => whatsapp.records.pruneSent(new Date(at.getTime() - config.WHATSAPP_SENT_RETENTION_DAYS * 86_400_000)) } : {}),
       now,
     });
     const recovered = await recover().catch((error: unknown) => {
@@ -266,7 +260,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         now,
       },
       figures: { figures, guard: requireAdmin(options.authenticateAdmin ?? admin.authenticate), publicMaxAgeSeconds: config.PUBLIC_FIGURES_MAX_AGE_SECONDS },
-      ...(config.PUBLIC_COMPLAINT_LIST ? { publicComplaints: { findPage: (filter) => findPublicComplaints(db, filter), findLabels: figures.findLabels, figures, texts: flows.texts } } : {}),
+      ...(config.PUBLIC_COMPLAINT_LIST ? { publicComplaints: { findPage: (filter) => findPublicComplaints(db, filter), figures, texts: flows.texts } } : {}),
       open311: {
         store: new PgOpen311Store(db),
         enqueueIntake: (code) => intakeQueue.enqueueIntake(code),

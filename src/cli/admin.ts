@@ -19,6 +19,7 @@ import { cliActor, findAudit } from '../store/admin/audit.js';
 import { deleteHolidayOverride, findHolidayOverrides, saveHolidayOverride } from '../store/admin/categories.js';
 import { importCsv, IMPORT_KINDS } from '../store/admin/csv-import.js';
 import type { Db } from '../store/prisma.js';
+import { CliError, flag, positional } from './args.js';
 
 export const ADMIN_USAGE = [
   'admin create-user --name N --role ROLE [--agency CODE] [--officer ID] | admin token <user> [--label L] [--expires YYYY-MM-DD]',
@@ -28,14 +29,6 @@ export const ADMIN_USAGE = [
   'audit [--limit N]',
 ].join('\n  ');
 
-export class CliError extends Error {}
-
-function flag(args: string[], name: string): string | undefined {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : undefined;
-}
-
-const positional = (args: string[]) => args.filter((a, i) => !a.startsWith('--') && !(args[i - 1] ?? '').startsWith('--'));
 
 function date(text: string | undefined, what: string): string {
   if (!text || !parseIsoDate(text) || text < '2000-01-01' || text > '2100-12-31') throw new CliError(`${what}: expected a date YYYY-MM-DD between 2000-01-01 and 2100-12-31, got "${text ?? ''}"`);

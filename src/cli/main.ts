@@ -23,16 +23,17 @@ import { FlowFileError, loadFlowSet } from '../engine/index.js';
 import { BullIntakeQueue, createQueues, type Queues } from '../queue/queues.js';
 import { recoverPendingSubmissions } from '../services/recovery.js';
 import { PgComplaintStore } from '../store/complaints.js';
-import { createDb } from '../store/prisma.js';
+import { createDb, type Db } from '../store/prisma.js';
 import { createRedis } from '../store/redis.js';
 import { applySeed, readSeed } from '../store/seed.js';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { clearWhatsAppSession, describeWhatsAppSession } from '../store/whatsapp-auth.js';
-import { ADMIN_USAGE, CliError, runAdminCommand } from './admin.js';
+import { ADMIN_USAGE, runAdminCommand } from './admin.js';
+import { CliError, flag } from './args.js';
 import { figuresCommand } from './figures.js';
 import { PgOpen311Store } from '../store/open311.js';
 import { runOfficerCommand } from './officers.js';
-import { runWebhookCommand, WEBHOOK_USAGE, WebhookCliError } from './webhooks.js';
+import { runWebhookCommand, WEBHOOK_USAGE } from './webhooks.js';
 
 const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout | open311 key --name N | figures [--from D] [--to D] [--agency CODE] [--region CODE] [--format json|csv]\n  ' + ADMIN_USAGE + '\n  ' + WEBHOOK_USAGE;
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
@@ -110,19 +111,8 @@ async function main(args: string[]): Promise<void> {
       }
       return;
     }
-    case 'officer': {
-      await prepareDatabase(config, log);
-      const db = createDb(config.DATABASE_URL);
-      try {
-        console.log(await runOfficerCommand(db, sub, rest, { now: new Date(), linkCodeHours: config.OFFICER_LINK_CODE_HOURS }));
-      } catch (error) {
-        if (error instanceof CliError) fail(error.message);
-        throw error;
-      } finally {
-        await db.$disconnect();
-      }
-      return;
-    }
+    case 'officer':
+      return printWithDb(config, log, (db) => runOfficerCommand(db, sub, rest, { now: new Date(), linkCodeHours: config.OFFICER_LINK_CODE_HOURS }));
     case 'whatsapp': {
       if (sub !== 'status' && sub !== 'logout') fail(USAGE);
       const db = createDb(config.DATABASE_URL);
@@ -137,45 +127,18 @@ async function main(args: string[]): Promise<void> {
     case 'admin':
     case 'import':
     case 'holiday':
-    case 'audit': {
-      await prepareDatabase(config, log);
-      const db = createDb(config.DATABASE_URL);
-      try {
-        console.log(await runAdminCommand(db, command, sub, rest));
-      } catch (error) {
-        if (error instanceof CliError) fail(error.message);
-        throw error;
-      } finally {
-        await db.$disconnect();
-      }
-      return;
-    }
+    case 'audit':
+      return printWithDb(config, log, (db) => runAdminCommand(db, command, sub, rest));
     case 'open311': {
       const name = flag(rest, 'name');
       if (sub !== 'key' || !name) fail('usage: open311 key --name <client name>   (prints the api_key once; it is stored hashed)');
-      await prepareDatabase(config, log);
-      const db = createDb(config.DATABASE_URL);
-      try {
+      return printWithDb(config, log, async (db) => {
         const issued = await new PgOpen311Store(db).issueKey(name);
-        console.log(`open311 client ${issued.id}\napi_key ${issued.apiKey} (shown once)`);
-      } finally {
-        await db.$disconnect();
-      }
-      return;
+        return `open311 client ${issued.id}\napi_key ${issued.apiKey} (shown once)`;
+      });
     }
-    case 'webhook': {
-      await prepareDatabase(config, log);
-      const db = createDb(config.DATABASE_URL);
-      try {
-        console.log(await runWebhookCommand(db, sub, rest, { requireHttps: config.WEBHOOK_REQUIRE_HTTPS }));
-      } catch (error) {
-        if (error instanceof WebhookCliError) fail(error.message);
-        throw error;
-      } finally {
-        await db.$disconnect();
-      }
-      return;
-    }
+    case 'webhook':
+      return printWithDb(config, log, (db) => runWebhookCommand(db, sub, rest, { requireHttps: config.WEBHOOK_REQUIRE_HTTPS }));
     case 'figures':
       console.log(await figuresCommand(config, [sub, ...rest].filter((a) => a !== undefined)).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error))));
       return;
@@ -184,9 +147,18 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-function flag(args: string[], name: string): string | undefined {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : undefined;
+/** A command on the migrated database: prints what it returns; a CliError is the whole answer (exit 2). */
+async function printWithDb(config: Config, log: Logger, run: (db: Db) => Promise<string>): Promise<void> {
+  await prepareDatabase(config, log);
+  const db = createDb(config.DATABASE_URL);
+  try {
+    console.log(await run(db));
+  } catch (error) {
+    if (error instanceof CliError) fail(error.message);
+    throw error;
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 try {

@@ -9,22 +9,11 @@ import { AdminError } from '../services/admin/errors.js';
 import { cliActor } from '../store/admin/audit.js';
 import { createOfficer, findOfficers, issueOfficerCode, setOfficerActive } from '../store/admin/officers.js';
 import type { Db } from '../store/prisma.js';
-import { CliError } from './admin.js';
+import { CliError, flag, uuidArg } from './args.js';
 
 export const OFFICER_USAGE = 'officer create --name N --role ROLE --agency CODE | officer code <id> | officer deactivate <id> | officer activate <id> | officer list';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function flag(args: string[], name: string): string | undefined {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : undefined;
-}
-
-function officerId(sub: string, args: string[]): string {
-  const id = args[0] ?? '';
-  if (!UUID.test(id)) throw new CliError(`officer ${sub}: expected an officer id (a UUID from "officer list"), got "${id}"`);
-  return id;
-}
+const officerId = (sub: string, args: string[]) => uuidArg(args[0], `officer ${sub}: expected an officer id (a UUID from "officer list"), got "${args[0] ?? ''}"`);
 
 export interface OfficerCommandOptions {
   now: Date;

@@ -9,25 +9,13 @@ import { AdminError } from '../services/admin/errors.js';
 import { cliActor } from '../store/admin/audit.js';
 import * as webhooks from '../store/admin/webhooks.js';
 import type { Db } from '../store/prisma.js';
+import { CliError, flag, uuidArg } from './args.js';
 
 export const WEBHOOK_USAGE = 'webhook add --name N --url URL [--agency CODE] [--events TYPE,…] | webhook list | webhook rotate|disable|enable|remove <id> | webhook deliveries <id> [--limit N] | webhook redeliver <id> <deliveryId>';
 
-/** Bad input: the message is the whole answer. */
-export class WebhookCliError extends Error {}
+const idOf = (value: string | undefined, what = 'webhook id') => uuidArg(value, `webhook: expected a ${what} (UUID); usage: ${WEBHOOK_USAGE}`);
 
-function flag(args: readonly string[], name: string): string | undefined {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : undefined;
-}
-
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function idOf(value: string | undefined, what = 'webhook id'): string {
-  if (!value || !ID.test(value)) throw new WebhookCliError(`webhook: expected a ${what} (UUID); usage: ${WEBHOOK_USAGE}`);
-  return value;
-}
-
-/** Runs one webhook command and returns the text to print; throws WebhookCliError for bad input. */
+/** Runs one webhook command and returns the text to print; throws CliError for bad input. */
 export async function runWebhookCommand(db: Db, sub: string | undefined, args: readonly string[], options: { requireHttps: boolean }): Promise<string> {
   const actor = cliActor();
   try {
@@ -40,7 +28,7 @@ export async function runWebhookCommand(db: Db, sub: string | undefined, args: r
           ...(flag(args, 'agency') ? { agencyCode: flag(args, 'agency') } : {}),
           ...(events ? { eventTypes: events.split(',').map((e) => e.trim().toUpperCase()) } : {}),
         });
-        if (!parsed.success) throw new WebhookCliError(`webhook add: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+        if (!parsed.success) throw new CliError(`webhook add: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
         const created = await webhooks.createWebhook(db, actor, parsed.data);
         return `webhook ${created.id} ${created.url}\nsecret ${created.secret} (shown once; the receiver verifies signatures with it)`;
       }
@@ -63,7 +51,7 @@ export async function runWebhookCommand(db: Db, sub: string | undefined, args: r
         return `webhook ${args[0] ?? ''} removed`;
       case 'deliveries': {
         const limit = Number(flag(args, 'limit') ?? '20');
-        if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new WebhookCliError('webhook deliveries: --limit must be a whole number 1-100');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new CliError('webhook deliveries: --limit must be a whole number 1-100');
         const rows = await webhooks.findWebhookDeliveries(db, idOf(args[0]), limit);
         if (rows.length === 0) return 'no deliveries';
         return rows.map((d) => `${d.id}  event ${d.eventId}  ${d.status}  attempts=${d.attempts}  last=${d.lastStatusCode ?? '-'}${d.lastError ? `  ${d.lastError}` : ''}`).join('\n');
@@ -73,10 +61,10 @@ export async function runWebhookCommand(db: Db, sub: string | undefined, args: r
         return `delivery ${again.id} queued again (sent at the next scan)`;
       }
       default:
-        throw new WebhookCliError(`usage: ${WEBHOOK_USAGE}`);
+        throw new CliError(`usage: ${WEBHOOK_USAGE}`);
     }
   } catch (error) {
-    if (error instanceof AdminError) throw new WebhookCliError(`webhook ${sub ?? ''}: ${error.message}`);
+    if (error instanceof AdminError) throw new CliError(`webhook ${sub ?? ''}: ${error.message}`);
     throw error;
   }
 }

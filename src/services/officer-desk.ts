@@ -73,6 +73,18 @@ export async function handleDesk(deps: OfficerDeskDeps, message: InboundMessage)
   return [{ text: outcome.ok ? `✅ ${outcome.message}` : `⚠️ ${outcome.message}` }];
 }
 
+/** The command words an officer may type while quoting a notice: passed on as written. */
+const OFFICER_VERB = /^\/?(tugas|lihat|status|teruskan|tunda|bukanwewenang|arsip|ambil|proses|tutup|balas|selesai|catatan|gabung|bantuan|help|daftar)\b/i;
+
+/**
+ * What an officer's quote of the bot's message about complaint `code` means, on any channel: the
+ * command they typed, or else their answer to the citizen ("balas KODE …").
+ */
+export function toOfficerAnswer(text: string, code: string): string {
+  const trimmed = text.trim();
+  return OFFICER_VERB.test(trimmed) ? text : `balas ${code} ${trimmed}`;
+}
+
 type Parsed = { reply: string } | { list: true } | { view: string } | { request: OfficerRequest };
 
 /** Reads one officer command; a malformed one gets the line that says how to write it. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { COMPLAINT_STATUSES } from '../domain/complaint.js';
 import { redactText } from '../domain/redact.js';
 import type { Texts } from '../engine/index.js';
-import { localToday, parseFiguresQuery, periodBounds, type FigureLabelSource, type FiguresDeps } from './figures.js';
+import { localToday, parseFiguresQuery, periodBounds, type FiguresDeps } from './figures.js';
 
 export interface PublicComplaintRow {
   trackingCode: string;
@@ -33,8 +33,8 @@ export interface PublicComplaintFilter {
 
 export interface PublicComplaintDeps {
   findPage: (filter: PublicComplaintFilter) => Promise<{ total: number; rows: PublicComplaintRow[] }>;
-  findLabels: () => Promise<FigureLabelSource>;
-  figures: Pick<FiguresDeps, 'calendar' | 'timeZone' | 'now'>;
+  /** The figures' calendar, clock and names of regions. */
+  figures: Pick<FiguresDeps, 'findLabels' | 'calendar' | 'timeZone' | 'now'>;
   texts: Texts;
 }
 
@@ -77,7 +77,7 @@ export async function buildPublicComplaintList(deps: PublicComplaintDeps, input:
   const period = parseFiguresQuery({ ...(from ? { from } : {}), ...(to ? { to } : {}) }, localToday(calendar, deps.figures.now(), deps.figures.timeZone));
   if (!period.ok) return { ok: false, message: period.message };
   const bounds = periodBounds(calendar, period.query, deps.figures.timeZone);
-  const [{ total, rows }, labels] = await Promise.all([deps.findPage({ ...bounds, state, offset: (page - 1) * pageSize, limit: pageSize }), deps.findLabels()]);
+  const [{ total, rows }, labels] = await Promise.all([deps.findPage({ ...bounds, state, offset: (page - 1) * pageSize, limit: pageSize }), deps.figures.findLabels()]);
   const label = (status: string) => {
     const key = COMPLAINT_STATUSES.find((k) => k === status);
     return key ? { id: deps.texts.t(`status_${key}`, 'id'), en: deps.texts.t(`status_${key}`, 'en') } : { id: status, en: status };

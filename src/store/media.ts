@@ -44,10 +44,16 @@ export interface StoredFile {
 export class MediaReader {
   constructor(private readonly db: Db, private readonly dir: string) {}
 
+  /** The file and its metadata; null when the row is gone or its bytes are gone from the media directory. */
   async read(attachmentId: string): Promise<StoredFile | null> {
     const row = await this.db.attachment.findUnique({ where: { id: attachmentId } });
     if (!row) return null;
-    return { data: await readFile(join(this.dir, row.storageKey)), mimeType: row.mimeType, name: row.originalName };
+    try {
+      return { data: await readFile(join(this.dir, row.storageKey)), mimeType: row.mimeType, name: row.originalName };
+    } catch (error) {
+      if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') return null;
+      throw error;
+    }
   }
 
   /**

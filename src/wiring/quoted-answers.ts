@@ -6,19 +6,16 @@
  */
 import type { InboundHandler } from '../channels/channel.js';
 import type { InboundMessage, OutboundMessage } from '../domain/index.js';
+import { toOfficerAnswer } from '../services/officer-desk.js';
 
 type QuotedReply = (message: InboundMessage & { content: { kind: 'text' } }, code: string) => Promise<OutboundMessage[] | null>;
-
-/** The officer commands (officer-desk.ts) an officer may type while quoting: passed on unchanged. */
-const OFFICER_VERB = /^\/?(tugas|lihat|status|teruskan|tunda|bukanwewenang|arsip|ambil|proses|tutup|balas|selesai|catatan|gabung|bantuan|help|daftar)\b/i;
 
 /** Wraps a citizen's quoted-reply handler so linked officers' quotes become answers. */
 export function withOfficerAnswers(deps: { handle: InboundHandler; isOfficer: (senderId: string) => Promise<boolean>; citizenReply: QuotedReply }): QuotedReply {
   return async (message, code) => {
     if (!(await deps.isOfficer(message.senderId))) return deps.citizenReply(message, code);
-    const text = message.content.text.trim();
     // The officer desk answers in the officer's chat itself (the confirmation, or what was wrong).
-    await deps.handle(OFFICER_VERB.test(text) ? message : { ...message, content: { kind: 'text', text: `balas ${code} ${text}` } });
+    await deps.handle({ ...message, content: { kind: 'text', text: toOfficerAnswer(message.content.text, code) } });
     return [];
   };
 }

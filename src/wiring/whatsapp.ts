@@ -71,14 +71,7 @@ export function buildWhatsApp(input: {
       maxFileBytes: config.WHATSAPP_MAX_FILE_BYTES,
     },
     saveFile: (file) => input.media.save({ channel: 'WHATSAPP', ...file }),
-    readFile: async (attachmentId) => {
-      try {
-        return await reader.read(attachmentId);
-      } catch (error) {
-        if (isMissingFile(error)) return null;
-        throw error;
-      }
-    },
+    readFile: (attachmentId) => reader.read(attachmentId),
     texts: input.flows.texts,
     language: config.DEFAULT_LANGUAGE,
     log,
@@ -94,11 +87,6 @@ export function buildWhatsApp(input: {
     printQr: !input.hooks?.createSocket,
   });
   return { runtime, records, authStore };
-}
-
-/** A file whose row exists but whose bytes are gone from MEDIA_DIR: sent as a note, not retried. */
-function isMissingFile(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 }
 
 /** Connects the receiver to the inbound handler and case handling (the process that holds the socket). */

@@ -25,8 +25,8 @@ export interface WorkerDeps {
   recovery: RecoveryDeps;
   expiry: ExpiryDeps;
   deadlines: DeadlineDeps;
-  /** Drops WhatsApp's sent copies older than this (when the channel is on); returns rows touched. */
-  pruneWhatsAppSent?: (now: Date) => Promise<number>;
+  /** Empties WhatsApp's sent copies past their retention (when the channel is on). */
+  pruneWhatsAppSent?: (now: Date) => Promise<{ cleared: number; deleted: number }>;
   /** How old a pending submission must be before the periodic sweep re-enqueues it. */
   recoveryGraceMs: number;
   now: () => Date;
@@ -82,7 +82,7 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
       if (expired > 0) deps.log.info({ count: expired }, 'told citizens their idle forms expired');
       const fired = await sweepDeadlines(deps.deadlines, now);
       if (fired > 0) deps.log.warn({ count: fired }, 'deadline sweep fired clocks whose timers were missed');
-      const pruned = deps.pruneWhatsAppSent ? await deps.pruneWhatsAppSent(now) : 0;
+      const pruned = deps.pruneWhatsAppSent ? await deps.pruneWhatsAppSent(now) : null;
       return { count, notices, expired, fired, pruned };
     },
     { ...options, concurrency: 1 },

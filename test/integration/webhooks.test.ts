@@ -4,7 +4,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWebhookCommand, WebhookCliError } from '../../src/cli/webhooks.js';
+import { CliError } from '../../src/cli/args.js';
+import { runWebhookCommand } from '../../src/cli/webhooks.js';
 import { verifyWebhook } from '../../src/services/webhooks/sign.js';
 import { adminToken, auditRows, call } from '../helpers/admin.js';
 import { eventually, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
@@ -298,7 +299,7 @@ describe('signed outgoing webhooks', () => {
     expect(list).not.toContain(secret);
     expect(await runWebhookCommand(app.db, 'disable', [hookId!], { requireHttps: false })).toBe(`webhook ${hookId} disabled`);
     await expect(runWebhookCommand(app.db, 'add', ['--name', 'x', '--url', `${base}/cli`], { requireHttps: true })).rejects.toThrow(/https/);
-    await expect(runWebhookCommand(app.db, 'add', ['--name', 'x', '--url', 'ftp://x'], { requireHttps: false })).rejects.toBeInstanceOf(WebhookCliError);
+    await expect(runWebhookCommand(app.db, 'add', ['--name', 'x', '--url', 'ftp://x'], { requireHttps: false })).rejects.toBeInstanceOf(CliError);
     await expect(runWebhookCommand(app.db, 'rotate', ['nope'], { requireHttps: false })).rejects.toThrow(/UUID/);
     await expect(runWebhookCommand(app.db, 'remove', ['00000000-0000-4000-8000-000000000000'], { requireHttps: false })).rejects.toThrow(/not found/);
   });

@@ -9,6 +9,7 @@ import type { InboundContent, InboundMessage, Language, MediaRef, OutboundMessag
 import type { Texts } from '../../engine/index.js';
 import { BusyError } from '../../services/handle-inbound.js';
 import { KeyedSerialiser } from '../../services/keyed-serialiser.js';
+import { toOfficerAnswer } from '../../services/officer-desk.js';
 import type { RateLimiter } from '../../services/ports.js';
 import type { InboundHandler } from '../channel.js';
 import { readMessage, type Payload, type Sighting } from './inbound.js';
@@ -51,7 +52,6 @@ export interface ReceiverDeps {
   now: () => Date;
 }
 
-const OFFICER_VERB = /^\/?(tugas|lihat|status|teruskan|tunda|bukanwewenang|arsip|ambil|proses|tutup|balas|selesai|catatan|gabung|bantuan|help|daftar)\b/i;
 const REGISTER_GROUP = /^\/?(daftargrup|grup)\s*$/i;
 
 export class WhatsAppReceiver {
@@ -158,8 +158,7 @@ export class WhatsAppReceiver {
     if (!code) return false;
     if (await this.deps.isOfficer(message.senderId)) {
       // The officer answers the notification: "balas KODE …" unless they wrote a command themselves.
-      const text = message.content.text.trim();
-      await this.deliver(OFFICER_VERB.test(text) ? message : { ...message, content: { kind: 'text', text: `balas ${code} ${text}` } });
+      await this.deliver({ ...message, content: { kind: 'text', text: toOfficerAnswer(message.content.text, code) } });
       return true;
     }
     if (!this.deps.replyToComplaint) return false;
