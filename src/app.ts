@@ -143,7 +143,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const whatsapp = buildWhatsApp({ config, log, db, redis, queueConnection, workerConnection, flows, media, mediaDir: resolvePath(config.MEDIA_DIR), now, hooks: options.whatsapp });
   if (whatsapp) channels.register(whatsapp.runtime.channel);
 
-  const complaints = new PgComplaintStore(db);
+  const complaints = new PgComplaintStore(db, pool);
   const sessions = new PgSessionStore(db, pool);
   const limiter = new RedisRateLimiter(redis, prefix);
   const intakeQueue = new BullIntakeQueue(queues.intake);

@@ -23,7 +23,7 @@ import { FlowFileError, loadFlowSet } from '../engine/index.js';
 import { BullIntakeQueue, createQueues, type Queues } from '../queue/queues.js';
 import { recoverPendingSubmissions } from '../services/recovery.js';
 import { PgComplaintStore } from '../store/complaints.js';
-import { createDb, type Db } from '../store/prisma.js';
+import { createDb, createPool, type Db } from '../store/prisma.js';
 import { createRedis } from '../store/redis.js';
 import { applySeed, readSeed } from '../store/seed.js';
 import pino, { type Logger } from 'pino';
@@ -100,14 +100,16 @@ async function main(args: string[]): Promise<void> {
         } else fail(USAGE);
       });
     case 'recover': {
-      const db = createDb(config.DATABASE_URL);
+      const pool = createPool(config.DATABASE_URL, (error) => log.warn({ err: error }, 'database connection dropped'));
+      const db = createDb(pool);
       try {
         const count = await withQueues(config, (queues) =>
-          recoverPendingSubmissions({ store: new PgComplaintStore(db), intake: new BullIntakeQueue(queues.intake) }, new Date()),
+          recoverPendingSubmissions({ store: new PgComplaintStore(db, pool), intake: new BullIntakeQueue(queues.intake) }, new Date()),
         );
         console.log(`re-enqueued ${count}`);
       } finally {
         await db.$disconnect();
+        await pool.end().catch(() => undefined);
       }
       return;
     }

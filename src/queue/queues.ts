@@ -47,19 +47,24 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
 }
 
 /**
- * Job id = tracking code: enqueuing the same submission twice keeps one job. A job that failed
- * for good (its retries ran out while PostgreSQL was down, say) is retried instead: the caller
- * only asks for submissions that can still be stored.
+ * Job id = tracking code: enqueuing the same submission twice keeps one job. A fresh confirmation
+ * is a single add; a requeue (recovery) first looks for a job that failed for good (its retries ran
+ * out while PostgreSQL was down, say) and retries it: the caller only asks for submissions that can
+ * still be stored.
  */
 export class BullIntakeQueue implements IntakeQueue {
   constructor(private readonly queue: Queue) {}
   async enqueueIntake(trackingCode: string): Promise<void> {
+    await this.queue.add('store', { trackingCode }, { jobId: trackingCode });
+  }
+
+  async requeueIntake(trackingCode: string): Promise<void> {
     const existing = await this.queue.getJob(trackingCode);
     if (existing && (await existing.isFailed())) {
       await existing.retry('failed');
       return;
     }
-    await this.queue.add('store', { trackingCode }, { jobId: trackingCode });
+    await this.enqueueIntake(trackingCode);
   }
 }
 

@@ -17,13 +17,12 @@ export interface IntakeDeps {
 }
 
 export async function storeSubmission(deps: IntakeDeps, trackingCode: string): Promise<StoredComplaint> {
-  const existing = await deps.store.findStoredComplaint(trackingCode);
+  const { submission, stored: existing } = await deps.store.findIntake(trackingCode);
   if (existing) {
     await deps.notifications.enqueueNotification({ complaintId: existing.complaintId, eventId: existing.noticeEventId });
     if (deps.afterStore) await deps.afterStore(existing.complaintId, false);
     return existing;
   }
-  const submission = await deps.store.findSubmission(trackingCode);
   if (!submission) throw new InvalidSubmissionError(`no confirmed submission has code ${trackingCode}`);
   const parsed = SubmittedFormSchema.safeParse(submission.payload);
   if (!parsed.success) {
@@ -33,14 +32,15 @@ export async function storeSubmission(deps: IntakeDeps, trackingCode: string): P
   }
   const form = parsed.data;
   let routing = await deps.store.findRoutingRules();
-  if (!routing.parentOf.has(form.categoryId)) routing = await deps.store.findRoutingRules(true);
-  const { rules, coordinators, parentOf } = routing;
+  const stale = !routing.parentOf.has(form.categoryId) || (form.requestedAgencyId !== null && !routing.activeAgencyIds.has(form.requestedAgencyId));
+  if (stale) routing = await deps.store.findRoutingRules(true);
+  const { rules, coordinators, parentOf, activeAgencyIds } = routing;
   if (!parentOf.has(form.categoryId)) {
     const message = `submission ${trackingCode} names unknown category ${form.categoryId}`;
     await deps.store.recordSubmissionError(trackingCode, message);
     throw new InvalidSubmissionError(message);
   }
-  const requested = form.requestedAgencyId && (await deps.store.agencyExists(form.requestedAgencyId)) ? form.requestedAgencyId : null;
+  const requested = form.requestedAgencyId !== null && activeAgencyIds.has(form.requestedAgencyId) ? form.requestedAgencyId : null;
   const route = decideRoute(
     { categoryId: form.categoryId, parentCategoryId: parentOf.get(form.categoryId) ?? null, regionCode: form.location.regionCode, requestedAgencyId: requested },
     rules,

@@ -69,7 +69,10 @@ export class SendError extends Error {
 }
 
 export interface IntakeQueue {
+  /** A submission confirmed a moment ago: no job can exist for its code yet. */
   enqueueIntake(trackingCode: string): Promise<void>;
+  /** A submission found pending later: its job may be queued already, or have failed for good (retried). */
+  requeueIntake(trackingCode: string): Promise<void>;
 }
 
 export interface NotificationQueue {
@@ -123,15 +126,22 @@ export interface NewComplaint {
   route: RouteDecision;
 }
 
+export interface IntakeRouting {
+  rules: RoutingRuleView[];
+  coordinators: { agencyId: string; regionCode: string }[];
+  parentOf: Map<string, string | null>;
+  /** Agencies that take complaints now: a citizen's "I know the agency" answer counts only for these. */
+  activeAgencyIds: Set<string>;
+}
+
 export interface IntakeStore {
-  findSubmission(trackingCode: string): Promise<PendingSubmission | null>;
+  /** The confirmed submission and, when a worker stored it already, its complaint: one read. */
+  findIntake(trackingCode: string): Promise<{ submission: PendingSubmission | null; stored: StoredComplaint | null }>;
   recordSubmissionError(trackingCode: string, message: string): Promise<void>;
-  /** May be cached; `fresh` reads the database (a category added a moment ago). */
-  findRoutingRules(fresh?: boolean): Promise<{ rules: RoutingRuleView[]; coordinators: { agencyId: string; regionCode: string }[]; parentOf: Map<string, string | null> }>;
-  agencyExists(agencyId: string): Promise<boolean>;
+  /** May be cached; `fresh` reads the database (a category or agency added a moment ago). */
+  findRoutingRules(fresh?: boolean): Promise<IntakeRouting>;
   /** Stores the complaint, its events and attachments once; a second call returns the first result. */
   saveComplaint(complaint: NewComplaint, now: Date): Promise<StoredComplaint>;
-  findStoredComplaint(trackingCode: string): Promise<StoredComplaint | null>;
   /** Events that promised the citizen a notice (`data.notify`) but have no sent message yet. */
   findUnsentNotices(from: Date, to: Date, limit: number): Promise<{ complaintId: string; eventId: string }[]>;
   /** Tracking codes confirmed but not yet stored, older than `olderThan`. */

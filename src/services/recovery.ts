@@ -32,7 +32,7 @@ export async function recoverPendingSubmissions(deps: RecoveryDeps, olderThan: D
   let total = 0;
   const codes = await deps.store.findPendingSubmissions(olderThan, BATCH);
   for (const code of codes) {
-    await deps.intake.enqueueIntake(code);
+    await deps.intake.requeueIntake(code);
     total++;
   }
   return total;

@@ -3,6 +3,7 @@ import { DUPLICATE_WINDOW_DAYS, pickDuplicate, type ComplaintStatus } from '../d
 import type {
   ComplaintForLookup,
   ComplaintReader,
+  IntakeRouting,
   IntakeStore,
   NewComplaint,
   NotificationStore,
@@ -10,29 +11,98 @@ import type {
   PendingSubmission,
   StoredComplaint,
 } from '../services/ports.js';
-import { isUniqueViolation, type Db } from './prisma.js';
-
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+import { isUniqueViolation, type Db, type Pool } from './prisma.js';
 
 /** Routing data changes with a seed run, not per complaint: every intake job reads it from memory. */
 const ROUTING_TTL_MS = 30_000;
-type Routing = Awaited<ReturnType<IntakeStore['findRoutingRules']>>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isPgUniqueViolation = (error: unknown) => typeof error === 'object' && error !== null && 'code' in error && error.code === '23505';
+/** Timestamps are stored as UTC without a zone (Prisma's layout): ISO strings in, UTC wall time out. */
+const utc = (param: string) => `${param}::timestamptz AT TIME ZONE 'UTC'`;
+
+/** The submission and, if stored already, its complaint with the first routing event (the notice). */
+const FIND_INTAKE = `SELECT s.payload, c.id AS "complaintId",
+    (SELECT e.id::text FROM "ComplaintEvent" e WHERE e."complaintId" = c.id AND e.type IN ('FORWARDED', 'STATUS_CHANGED') ORDER BY e.id LIMIT 1) AS "noticeEventId"
+  FROM (SELECT $1::text AS code) k
+  LEFT JOIN "Submission" s ON s."trackingCode" = k.code
+  LEFT JOIN "Complaint" c ON c."trackingCode" = k.code`;
+
+const DUPLICATE_CANDIDATES = `SELECT id, "trackingCode", latitude, longitude, "addressText" AS address, "submittedAt" AT TIME ZONE 'UTC' AS "submittedAt"
+  FROM "Complaint"
+  WHERE "categoryId" = $1::uuid AND status NOT IN ('DONE', 'ARCHIVED') AND "mergedIntoId" IS NULL AND "submittedAt" >= ${utc('$2')}
+  ORDER BY "submittedAt" DESC LIMIT 100`;
+
+/**
+ * One statement, so one round trip and atomic. The citizen is the one behind the sender's channel
+ * identity, or a new one; the complaint insert does nothing when the code is stored already, and
+ * then nothing else is written either (every later part reads the complaint's RETURNING). Events
+ * come as a JSON array and are inserted ORDER BY their position, so their ids keep the log's order.
+ */
+const SAVE_COMPLAINT = `WITH known AS (
+    SELECT "citizenId" FROM "ChannelIdentity" WHERE channel = $2::"Channel" AND "externalId" = $3
+  ), new_citizen AS (
+    INSERT INTO "Citizen" (id, "preferredLanguage", "createdAt")
+    SELECT gen_random_uuid(), $4, now() AT TIME ZONE 'UTC' WHERE NOT EXISTS (SELECT 1 FROM known)
+    RETURNING id
+  ), new_identity AS (
+    INSERT INTO "ChannelIdentity" (id, "citizenId", channel, "externalId", "createdAt")
+    SELECT gen_random_uuid(), id, $2::"Channel", $3, now() AT TIME ZONE 'UTC' FROM new_citizen
+    RETURNING "citizenId"
+  ), citizen AS (
+    SELECT "citizenId" AS id FROM known UNION ALL SELECT "citizenId" FROM new_identity
+  ), complaint AS (
+    INSERT INTO "Complaint" (id, "trackingCode", type, "categoryId", title, description, "incidentDate", latitude, longitude, "addressText", "regionCode",
+      anonymous, confidential, "requestedAgencyId", "agencyId", status, language, "citizenId", channel, "chatId", "submittedAt", "forwardedAt",
+      "duplicateOfId", "createdAt", "updatedAt")
+    SELECT gen_random_uuid(), $1, $5::"ComplaintType", $6::uuid, $7, $8, $9::date, $10, $11, $12, $13,
+      $14, $15, $16::uuid, $17::uuid, $18::"ComplaintStatus", $4, citizen.id, $2::"Channel", $19, ${utc('$20')}, ${utc('$21')},
+      $22::uuid, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+    FROM citizen
+    ON CONFLICT ("trackingCode") DO NOTHING
+    RETURNING id, "citizenId"
+  ), attached AS (
+    UPDATE "Attachment" a SET "complaintId" = complaint.id FROM complaint
+    WHERE a.id = ANY($23::uuid[]) AND a.channel = $2::"Channel" AND a."chatId" = $19 AND a."complaintId" IS NULL
+    RETURNING a.id
+  ), events AS (
+    INSERT INTO "ComplaintEvent" ("complaintId", type, "fromStatus", "toStatus", "agencyId", "actorType", "actorId", data, "createdAt")
+    SELECT complaint.id, e.type::"EventType", e."fromStatus"::"ComplaintStatus", e."toStatus"::"ComplaintStatus", e."agencyId"::uuid,
+      (CASE WHEN e."byCitizen" THEN 'CITIZEN' ELSE 'SYSTEM' END)::"ActorType", CASE WHEN e."byCitizen" THEN complaint."citizenId"::text END,
+      e.data, e."createdAt"::timestamptz AT TIME ZONE 'UTC'
+    FROM complaint CROSS JOIN jsonb_to_recordset($24::jsonb)
+      AS e(ord int, type text, "fromStatus" text, "toStatus" text, "agencyId" text, "byCitizen" boolean, data jsonb, "createdAt" text)
+    ORDER BY e.ord
+    RETURNING id, type
+  ), stored AS (
+    UPDATE "Submission" SET state = 'STORED', "storedAt" = ${utc('$25')}, attempts = attempts + 1, "lastError" = NULL
+    WHERE "trackingCode" = $1 AND EXISTS (SELECT 1 FROM complaint)
+  )
+  SELECT (SELECT id FROM complaint) AS "complaintId",
+    (SELECT min(id)::text FROM events WHERE type IN ('FORWARDED', 'STATUS_CHANGED')) AS "noticeEventId"`;
 
 export class PgComplaintStore implements IntakeStore, ComplaintReader, NotificationStore {
-  private routing: { loadedAt: number; value: Promise<Routing> } | null = null;
+  private routing: { loadedAt: number; value: Promise<IntakeRouting> } | null = null;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly pool: Pool,
+  ) {}
 
-  async findSubmission(trackingCode: string): Promise<PendingSubmission | null> {
-    const row = await this.db.submission.findUnique({ where: { trackingCode } });
-    return row ? { trackingCode: row.trackingCode, payload: row.payload } : null;
+  async findIntake(trackingCode: string): Promise<{ submission: PendingSubmission | null; stored: StoredComplaint | null }> {
+    const { rows } = await this.pool.query<{ payload: unknown; complaintId: string | null; noticeEventId: string | null }>({ name: 'intake-find', text: FIND_INTAKE, values: [trackingCode] });
+    const row = rows[0];
+    return {
+      submission: row && row.payload !== null ? { trackingCode, payload: row.payload } : null,
+      stored: row?.complaintId && row.noticeEventId ? { complaintId: row.complaintId, noticeEventId: row.noticeEventId, created: false } : null,
+    };
   }
 
   async recordSubmissionError(trackingCode: string, message: string): Promise<void> {
     await this.db.submission.updateMany({ where: { trackingCode }, data: { lastError: message.slice(0, 2000), attempts: { increment: 1 } } });
   }
 
-  findRoutingRules(fresh = false): Promise<Routing> {
+  findRoutingRules(fresh = false): Promise<IntakeRouting> {
     if (fresh || !this.routing || Date.now() - this.routing.loadedAt > ROUTING_TTL_MS) {
       const value = this.loadRouting();
       this.routing = { loadedAt: Date.now(), value };
@@ -43,114 +113,86 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     return this.routing.value;
   }
 
-  private async loadRouting(): Promise<Routing> {
-    const [rules, coordinators, categories] = await Promise.all([
+  private async loadRouting(): Promise<IntakeRouting> {
+    const [rules, agencies, categories] = await Promise.all([
       this.db.routingRule.findMany({ where: { agency: { active: true } } }),
-      this.db.agency.findMany({ where: { isCoordinator: true, active: true }, orderBy: { code: 'asc' } }),
+      this.db.agency.findMany({ where: { active: true }, select: { id: true, isCoordinator: true, regionCode: true, code: true }, orderBy: { code: 'asc' } }),
       this.db.category.findMany({ where: { active: true }, select: { id: true, parentId: true } }),
     ]);
     return {
       rules: rules.map((r) => ({ categoryId: r.categoryId, regionCode: r.regionCode, agencyId: r.agencyId })),
-      coordinators: coordinators.map((a) => ({ agencyId: a.id, regionCode: a.regionCode })),
+      coordinators: agencies.filter((a) => a.isCoordinator).map((a) => ({ agencyId: a.id, regionCode: a.regionCode })),
       parentOf: new Map(categories.map((c) => [c.id, c.parentId])),
+      activeAgencyIds: new Set(agencies.map((a) => a.id)),
     };
   }
 
-  async agencyExists(agencyId: string): Promise<boolean> {
-    return (await this.db.agency.count({ where: { id: agencyId, active: true } })) > 0;
-  }
-
-  async findStoredComplaint(trackingCode: string): Promise<StoredComplaint | null> {
-    const complaint = await this.db.complaint.findUnique({
-      where: { trackingCode },
-      include: { events: { where: { type: { in: ['FORWARDED', 'STATUS_CHANGED'] } }, orderBy: { id: 'asc' }, take: 1 } },
-    });
-    const notice = complaint?.events[0];
-    return complaint && notice ? { complaintId: complaint.id, noticeEventId: notice.id.toString(), created: false } : null;
-  }
-
+  /**
+   * Two round trips: the open complaints of the category that might be the same problem, then one
+   * statement that writes the citizen (when new), the complaint, its attachments, its events in
+   * order and the submission's STORED mark. A single statement is atomic without a transaction;
+   * a second worker with the same code finds the first one's row (ON CONFLICT) and returns it.
+   */
   async saveComplaint({ form, type, route }: NewComplaint, now: Date): Promise<StoredComplaint> {
-    try {
-      return await this.db.$transaction((tx) => this.insertComplaint(tx, { form, type, route }, now), { timeout: 10_000 });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const existing = await this.findStoredComplaint(form.trackingCode);
-      if (!existing) throw error;
-      return existing;
-    }
-  }
-
-  private async insertComplaint(tx: Tx, { form, type, route }: NewComplaint, now: Date): Promise<StoredComplaint> {
-    const identityKey = { channel: form.channel, externalId: form.senderId };
-    const identity =
-      (await tx.channelIdentity.findUnique({ where: { channel_externalId: identityKey } })) ??
-      (await tx.channelIdentity.create({ data: { ...identityKey, citizen: { create: { preferredLanguage: form.language } } } }));
     const submittedAt = new Date(form.submittedAt);
+    const since = new Date(submittedAt.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000);
+    const { rows: candidates } = await this.pool.query<{ id: string; trackingCode: string; latitude: number | null; longitude: number | null; address: string | null; submittedAt: Date }>({
+      name: 'intake-duplicates',
+      text: DUPLICATE_CANDIDATES,
+      values: [form.categoryId, since.toISOString()],
+    });
+    const duplicate = pickDuplicate({ latitude: form.location.latitude, longitude: form.location.longitude, address: form.location.address }, submittedAt, candidates);
     const forwarded = route.kind !== 'coordinator';
-    const candidates = await tx.complaint.findMany({
-      where: {
-        categoryId: form.categoryId,
-        status: { notIn: ['DONE', 'ARCHIVED'] },
-        mergedIntoId: null,
-        submittedAt: { gte: new Date(submittedAt.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000) },
-      },
-      select: { id: true, trackingCode: true, latitude: true, longitude: true, addressText: true, submittedAt: true },
-      orderBy: { submittedAt: 'desc' },
-      take: 100,
-    });
-    const duplicate = pickDuplicate(
-      { latitude: form.location.latitude, longitude: form.location.longitude, address: form.location.address },
-      submittedAt,
-      candidates.map((c) => ({ ...c, address: c.addressText })),
-    );
     const status: ComplaintStatus = forwarded ? 'FORWARDED' : 'SUBMITTED';
-    const complaint = await tx.complaint.create({
-      data: {
-        trackingCode: form.trackingCode,
-        type,
-        categoryId: form.categoryId,
-        title: form.title,
-        description: form.description,
-        incidentDate: form.incidentDate ? new Date(`${form.incidentDate}T00:00:00Z`) : null,
-        latitude: form.location.latitude,
-        longitude: form.location.longitude,
-        addressText: form.location.address,
-        regionCode: form.location.regionCode,
-        anonymous: form.anonymous,
-        confidential: form.confidential,
-        requestedAgencyId: form.requestedAgencyId,
-        agencyId: route.agencyId,
-        status,
-        language: form.language,
-        citizenId: identity.citizenId,
-        channel: form.channel,
-        chatId: form.chatId,
-        submittedAt,
-        forwardedAt: forwarded ? now : null,
-        duplicateOfId: duplicate?.id ?? null,
-      },
-    });
-    if (form.attachmentIds.length > 0) {
-      await tx.attachment.updateMany({
-        where: { id: { in: form.attachmentIds }, channel: form.channel, chatId: form.chatId, complaintId: null },
-        data: { complaintId: complaint.id },
-      });
+    const at = now.toISOString();
+    // In the order the log must read: filed, then "looks like", then routed (the notice).
+    const events = [
+      { type: 'CREATED', fromStatus: null, toStatus: 'SUBMITTED', agencyId: null, byCitizen: true, data: { channel: form.channel, attachments: form.attachmentIds.length }, createdAt: form.submittedAt },
+      ...(duplicate
+        ? [{ type: 'DUPLICATE_SUSPECTED', fromStatus: null, toStatus: null, agencyId: null, byCitizen: false, data: { of: candidates.find((c) => c.id === duplicate.id)?.trackingCode ?? duplicate.id }, createdAt: at }]
+        : []),
+      forwarded
+        ? { type: 'FORWARDED', fromStatus: 'SUBMITTED', toStatus: 'FORWARDED', agencyId: route.agencyId, byCitizen: false, data: { route: route.kind }, createdAt: at }
+        : { type: 'STATUS_CHANGED', fromStatus: null, toStatus: 'SUBMITTED', agencyId: route.agencyId, byCitizen: false, data: { route: route.kind }, createdAt: at },
+    ].map((event, ord) => ({ ord, ...event }));
+    const values = [
+      form.trackingCode,
+      form.channel,
+      form.senderId,
+      form.language,
+      type,
+      form.categoryId,
+      form.title,
+      form.description,
+      form.incidentDate,
+      form.location.latitude,
+      form.location.longitude,
+      form.location.address,
+      form.location.regionCode,
+      form.anonymous,
+      form.confidential,
+      form.requestedAgencyId,
+      route.agencyId,
+      status,
+      form.chatId,
+      form.submittedAt,
+      forwarded ? at : null,
+      duplicate?.id ?? null,
+      form.attachmentIds.filter((id) => UUID.test(id)),
+      JSON.stringify(events),
+      at,
+    ];
+    try {
+      const { rows } = await this.pool.query<{ complaintId: string | null; noticeEventId: string | null }>({ name: 'intake-save', text: SAVE_COMPLAINT, values });
+      const row = rows[0];
+      if (row?.complaintId && row.noticeEventId) return { complaintId: row.complaintId, noticeEventId: row.noticeEventId, created: true };
+    } catch (error) {
+      // Two first complaints of one new citizen at once: the loser's identity insert collides; a retry finds it.
+      if (!isPgUniqueViolation(error)) throw error;
     }
-    await tx.complaintEvent.create({
-      data: { complaintId: complaint.id, type: 'CREATED', toStatus: 'SUBMITTED', actorType: 'CITIZEN', actorId: identity.citizenId, data: { channel: form.channel, attachments: form.attachmentIds.length }, createdAt: submittedAt },
-    });
-    // After CREATED, so the log reads in order: filed, then "looks like", then routed.
-    if (duplicate) {
-      const original = candidates.find((c) => c.id === duplicate.id);
-      await tx.complaintEvent.create({ data: { complaintId: complaint.id, type: 'DUPLICATE_SUSPECTED', actorType: 'SYSTEM', data: { of: original?.trackingCode ?? duplicate.id }, createdAt: now } });
-    }
-    const notice = await tx.complaintEvent.create({
-      data: forwarded
-        ? { complaintId: complaint.id, type: 'FORWARDED', fromStatus: 'SUBMITTED', toStatus: 'FORWARDED', agencyId: route.agencyId, actorType: 'SYSTEM', data: { route: route.kind }, createdAt: now }
-        : { complaintId: complaint.id, type: 'STATUS_CHANGED', fromStatus: null, toStatus: 'SUBMITTED', agencyId: route.agencyId, actorType: 'SYSTEM', data: { route: route.kind }, createdAt: now },
-    });
-    await tx.submission.update({ where: { trackingCode: form.trackingCode }, data: { state: 'STORED', storedAt: now, attempts: { increment: 1 }, lastError: null } });
-    return { complaintId: complaint.id, noticeEventId: notice.id.toString(), created: true };
+    const existing = await this.findIntake(form.trackingCode);
+    if (!existing.stored) throw new Error(`complaint ${form.trackingCode} was neither stored nor found stored; the job will retry`);
+    return existing.stored;
   }
 
   async findUnsentNotices(from: Date, to: Date, limit: number): Promise<{ complaintId: string; eventId: string }[]> {

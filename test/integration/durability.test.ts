@@ -38,7 +38,7 @@ describe('a confirmed complaint is never lost or doubled', () => {
 
   it('stores one complaint when the same job runs twice, and queues one notice', async () => {
     const { code } = await fileComplaint(new WebchatClient(web.http!));
-    const store = new PgComplaintStore(web.db);
+    const store = new PgComplaintStore(web.db, web.pool);
     const notices: string[] = [];
     const deps = { store, now: () => new Date(), notifications: { enqueueNotification: (job: { eventId: string }) => Promise.resolve(void notices.push(job.eventId)) } };
     const [first, second] = await Promise.all([storeSubmission(deps, code), storeSubmission(deps, code)]);
@@ -51,7 +51,7 @@ describe('a confirmed complaint is never lost or doubled', () => {
 
   it('re-enqueues a notice whose enqueue was lost after the officer action committed (outbox)', async () => {
     const { code } = await fileComplaint(new WebchatClient(web.http!));
-    const store = new PgComplaintStore(web.db);
+    const store = new PgComplaintStore(web.db, web.pool);
     await storeSubmission({ store, now: () => new Date(), notifications: { enqueueNotification: () => Promise.resolve() } }, code);
     const complaint = await web.db.complaint.findUniqueOrThrow({ where: { trackingCode: code } });
     // The action commits; Redis fails before its notice is enqueued (nothing is enqueued here).

@@ -50,7 +50,7 @@ describe('Telegram webhook: queued, answered at once, de-duplicated', () => {
     const complaint = await eventually(() => app.db.complaint.findUnique({ where: { trackingCode: code } }), 'the complaint');
     await eventually(async () => (await citizen.news()).find((m) => m.text.includes('diteruskan ke')), 'the routing notice');
     const event = await app.db.complaintEvent.findFirstOrThrow({ where: { complaintId: complaint.id, type: 'FORWARDED' } });
-    const real = new PgComplaintStore(app.db);
+    const real = new PgComplaintStore(app.db, app.pool);
     const channel = app.telegram!.runtime.channel;
     // The job "crashed" after the send and before recording it: the store says not sent, twice.
     const deps = {
