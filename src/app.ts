@@ -25,7 +25,7 @@ import { describeDatabase, ensureDatabase, migrateDatabase } from './store/datab
 import { MediaReader, MediaStore } from './store/media.js';
 import { registerAnswerFiles } from './http/answer-files.js';
 import { createDb, createPool, type Db, type Pool } from './store/prisma.js';
-import { createRedis, RedisChatLock, RedisInboundDedupe, RedisRateLimiter, type Redis } from './store/redis.js';
+import { createRedis, RedisChatGate, RedisRateLimiter, type Redis } from './store/redis.js';
 import { applySeed, isEmpty, readSeed } from './store/seed.js';
 import { PgSessionStore } from './store/sessions.js';
 import { buildTelegram, officerGroups, replyToComplaint, withOfficerGroups, type TelegramHooks, type TelegramWiring } from './wiring/telegram.js';
@@ -163,8 +163,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     flows,
     catalog,
     sessions,
-    lock: new RedisChatLock(redis, prefix),
-    dedupe: new RedisInboundDedupe(redis, prefix),
+    gate: new RedisChatGate(redis, prefix),
     sender: channels,
     intake: intakeQueue,
     lookup: { complaints, limiter, timeZone: config.TIME_ZONE, limit: config.LOOKUP_LIMIT, windowMs: config.LOOKUP_WINDOW_MINUTES * 60_000 },

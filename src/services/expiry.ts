@@ -26,7 +26,7 @@ export async function expireIdleSessions(deps: ExpiryDeps, now: Date): Promise<n
     }
     // Keep the ended session a day, so a citizen who writes again keeps their language.
     const keepUntil = new Date(now.getTime() + 24 * 3600_000);
-    if ((await deps.sessions.saveSession(session.chat, result.state, session.version, keepUntil)) !== 'saved') continue;
+    if ((await deps.sessions.saveSession(session.chat, result.state, { expectedVersion: session.version, expiresAt: keepUntil })) !== 'saved') continue;
     await deps.sender.send(session.chat, result.messages);
     told++;
   }

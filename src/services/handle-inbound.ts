@@ -9,14 +9,13 @@ import { beginFlow, FOLLOW_UP_IDLE_MINUTES, step, type Effect, type EngineContex
 import type { CitizenOutcome } from './casework.js';
 import { KeyedSerialiser } from './keyed-serialiser.js';
 import { lookUpComplaint, type LookupDeps } from './lookup.js';
-import type { CatalogSource, ChatLock, ChatRef, InboundDedupe, IntakeQueue, MessageSender, SessionStore } from './ports.js';
+import type { CatalogSource, ChatGate, ChatRef, GateEntry, IntakeQueue, MessageSender, SessionStore } from './ports.js';
 
 export interface InboundDeps {
   flows: FlowSet;
   catalog: CatalogSource;
   sessions: SessionStore;
-  lock: ChatLock;
-  dedupe: InboundDedupe;
+  gate: ChatGate;
   sender: MessageSender;
   intake: IntakeQueue;
   lookup: Omit<LookupDeps, 'texts'>;
@@ -58,24 +57,30 @@ export function createInboundHandler(deps: InboundDeps) {
     serialiser.run(`${message.channel}:${message.chatId}`, () => handleLocked(deps, message));
 }
 
+/**
+ * Two Redis round trips a message: entering the chat's gate (lock + "seen before?") and leaving it
+ * (mark seen + unlock). The mark is written on leaving, so the session row also records the last
+ * message it took: a redelivery after a crash between the save and the leave is still recognised.
+ */
 async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise<InboundOutcome> {
   const chat: ChatRef = { channel: message.channel, chatId: message.chatId };
-  let release: (() => Promise<void>) | null;
+  let entry: GateEntry | null;
   try {
-    release = await deps.lock.acquire(`chat:${chat.channel}:${chat.chatId}`, LOCK_WAIT_MS);
+    entry = await deps.gate.enter(chat, message.platformMessageId, LOCK_WAIT_MS);
   } catch (error) {
     throw new BusyError(error);
   }
-  if (!release) throw new BusyError();
+  if (!entry) throw new BusyError();
+  // Officers' messages count as handled even if their command fails: it is answered, not retried.
+  let handled = entry.seen || (deps.desk?.isForDesk(message) ?? false);
   try {
-    if (await deps.dedupe.seen(chat, message.platformMessageId)) return { kind: 'duplicate' };
-    if (deps.desk?.isForDesk(message)) {
-      await deps.dedupe.remember(chat, message.platformMessageId);
-      return await officerTurn(deps.desk, deps.sender, chat, message);
-    }
-    return await stepAndSave(deps, chat, message);
+    if (entry.seen) return { kind: 'duplicate' };
+    if (deps.desk && handled) return await officerTurn(deps.desk, deps.sender, chat, message);
+    return await stepAndSave(deps, chat, message, () => {
+      handled = true;
+    });
   } finally {
-    await release().catch(() => undefined);
+    await entry.leave(handled && !entry.seen).catch(() => undefined);
   }
 }
 
@@ -97,22 +102,31 @@ function engineContext(deps: InboundDeps, chat: ChatRef, senderId: string, langu
   };
 }
 
-async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMessage): Promise<InboundOutcome> {
+async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMessage, onSaved: () => void): Promise<InboundOutcome> {
   const newCode = deps.newCode ?? newTrackingCode;
   for (let attempt = 0; ; attempt++) {
     const stored = await deps.sessions.findSession(chat);
+    if (stored?.lastMessageId === message.platformMessageId) {
+      onSaved(); // taken before, its mark lost with a crash: mark it now
+      return { kind: 'duplicate' };
+    }
     const language = stored?.state.language ?? (await deps.sessions.findPreferredLanguage(chat, message.senderId)) ?? deps.settings.defaultLanguage;
     const trackingCode = newCode(deps.settings.trackingCodePrefix);
     const result = step(engineContext(deps, chat, message.senderId, language, trackingCode), stored?.state ?? null, message.content, message.receivedAt);
     const submit = result.effects.find((e): e is Extract<Effect, { type: 'submit' }> => e.type === 'submit');
     const expiresAt = expiry(result.state, deps.settings.idleMinutes);
-    const saved = await deps.sessions.saveSession(chat, result.state, stored?.version ?? null, expiresAt, submit?.form);
+    const saved = await deps.sessions.saveSession(chat, result.state, {
+      expectedVersion: stored?.version ?? null,
+      expiresAt,
+      messageId: message.platformMessageId,
+      ...(submit ? { submission: submit.form } : {}),
+    });
     if (saved === 'conflict') {
       if (attempt < MAX_CONFLICT_RETRIES) continue;
       throw new BusyError();
     }
     // Saved: from here a retry of the same message must not step the form again, even if a reply fails.
-    await deps.dedupe.remember(chat, message.platformMessageId);
+    onSaved();
     const replies = [...result.messages, ...(await runEffects(deps, chat, message, result.state, result.effects))];
     await deps.sender.send(chat, replies);
     if (submit) {
@@ -160,17 +174,17 @@ function citizenText(outcome: CitizenOutcome, success: 'reply_received' | 'feedb
  */
 export function createFlowStarter(deps: InboundDeps, now: () => Date) {
   return async (chat: ChatRef, flowId: 'feedback' | 'reply', code: string): Promise<void> => {
-    const release = await deps.lock.acquire(`chat:${chat.channel}:${chat.chatId}`, LOCK_WAIT_MS);
-    if (!release) throw new BusyError();
+    const entry = await deps.gate.enter(chat, null, LOCK_WAIT_MS);
+    if (!entry) throw new BusyError();
     try {
       const stored = await deps.sessions.findSession(chat);
       const language = stored?.state.language ?? deps.settings.defaultLanguage;
       const result = beginFlow(engineContext(deps, chat, chat.chatId, language, code), stored?.state ?? null, flowId, code, now());
       if (!result) return; // the citizen is filling in a form: "nilai <kode>" / "tambah <kode>" later
-      const saved = await deps.sessions.saveSession(chat, result.state, stored?.version ?? null, expiry(result.state, deps.settings.idleMinutes));
+      const saved = await deps.sessions.saveSession(chat, result.state, { expectedVersion: stored?.version ?? null, expiresAt: expiry(result.state, deps.settings.idleMinutes) });
       if (saved === 'saved') await deps.sender.send(chat, result.messages);
     } finally {
-      await release().catch(() => undefined);
+      await entry.leave(false).catch(() => undefined);
     }
   };
 }

@@ -14,16 +14,25 @@ export interface ChatRef {
 export interface StoredSession {
   state: SessionState;
   version: number;
+  /** The platform id of the message that made this version (null for one the bot started). */
+  lastMessageId: string | null;
+}
+
+export interface SessionSave {
+  /** The version read, or null for a chat without a session. */
+  expectedVersion: number | null;
+  expiresAt: Date;
+  /** The inbound message this step answers. */
+  messageId?: string;
+  /** A confirmed form: written in the same transaction, so the code the citizen sees is always backed by a row. */
+  submission?: SubmittedForm;
 }
 
 export interface SessionStore {
   /** null when the chat has no session or its stored state no longer parses. */
   findSession(chat: ChatRef): Promise<StoredSession | null>;
-  /**
-   * Saves the state if nobody saved since `expectedVersion` (null: a new session). A confirmed form
-   * is written in the same transaction, so the code the citizen sees is always backed by a row.
-   */
-  saveSession(chat: ChatRef, state: SessionState, expectedVersion: number | null, expiresAt: Date, submission?: SubmittedForm): Promise<'saved' | 'conflict'>;
+  /** Saves the state if nobody saved since `save.expectedVersion`. */
+  saveSession(chat: ChatRef, state: SessionState, save: SessionSave): Promise<'saved' | 'conflict'>;
   /** Sessions past their expiresAt: forms left idle, and finished conversations past their keep time. */
   findExpiredSessions(now: Date, limit: number): Promise<(StoredSession & { chat: ChatRef })[]>;
   /** Deletes the session if nobody saved it since `version`. */
@@ -32,10 +41,19 @@ export interface SessionStore {
   savePreferredLanguage(chat: ChatRef, senderId: string, language: Language): Promise<void>;
 }
 
-/** A short exclusive hold on one chat across processes. */
-export interface ChatLock {
-  /** Resolves to a release function, or null when the chat stayed busy for `waitMs`. */
-  acquire(key: string, waitMs: number): Promise<(() => Promise<void>) | null>;
+/**
+ * A short exclusive hold on one chat across processes, with the inbound de-duplication marks:
+ * `enter` takes the hold and says whether this message was handled before; `leave(true)` marks it
+ * handled as it lets go.
+ */
+export interface ChatGate {
+  /** null when the chat stayed busy for `waitMs`; a null message id takes the hold only. */
+  enter(chat: ChatRef, platformMessageId: string | null, waitMs: number): Promise<GateEntry | null>;
+}
+
+export interface GateEntry {
+  seen: boolean;
+  leave(handled: boolean): Promise<void>;
 }
 
 export interface InboundDedupe {

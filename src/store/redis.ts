@@ -1,8 +1,8 @@
 /** Redis-backed coordination: per-chat locks, inbound de-duplication, rate limits. */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import type { ChatLock, ChatRef, InboundDedupe, RateLimiter } from '../services/ports.js';
+import type { ChatGate, ChatRef, GateEntry, InboundDedupe, RateLimiter } from '../services/ports.js';
 
 export { Redis };
 
@@ -19,24 +19,63 @@ export function createRedis(url: string, options: { forWorker?: boolean; name?: 
     enableOfflineQueue: options.forWorker ?? false,
     // BullMQ workers block on Redis and must never give up a command; the message path must.
     maxRetriesPerRequest: options.forWorker ? null : 1,
+    // Commands issued in one event-loop turn (many chats at once) go out in one socket write.
+    enableAutoPipelining: !options.forWorker,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
 }
 
 const LOCK_TTL_MS = 10_000;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const DEDUPE_TTL_SECONDS = 7 * 24 * 3600;
 
-export class RedisChatLock implements ChatLock {
+/**
+ * A Lua script run by its SHA1 (EVALSHA: the body crosses the wire once per server), loaded again
+ * with EVAL when the server answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+ */
+class LuaScript {
+  private readonly sha: string;
+  constructor(private readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+/** Takes the lock (KEYS[1]) if free; then 2 if the message (KEYS[2], optional) was seen, else 1. 0: busy. */
+const ENTER = new LuaScript(`if not redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
+if KEYS[2] and redis.call('exists', KEYS[2]) == 1 then return 2 end
+return 1`);
+/** Marks the message (KEYS[2], optional) seen, and frees the lock (KEYS[1]) if this holder still has it. */
+const LEAVE = new LuaScript(`if KEYS[2] then redis.call('set', KEYS[2], '1', 'EX', ARGV[2]) end
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0`);
+
+/**
+ * The per-chat lock and the inbound de-duplication marks in one: entering takes the lock and reads
+ * the message's mark in one round trip, leaving writes the mark and frees the lock in one more.
+ */
+export class RedisChatGate implements ChatGate {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
-  async acquire(key: string, waitMs: number): Promise<(() => Promise<void>) | null> {
-    const fullKey = `${this.prefix}:lock:${key}`;
+  async enter(chat: ChatRef, platformMessageId: string | null, waitMs: number): Promise<GateEntry | null> {
+    const keys = [`${this.prefix}:lock:chat:${chat.channel}:${chat.chatId}`, ...(platformMessageId === null ? [] : [seenKey(this.prefix, chat, platformMessageId)])];
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-      if ((await this.redis.set(fullKey, token, 'PX', LOCK_TTL_MS, 'NX')) === 'OK') {
-        return async () => {
-          await this.redis.eval(RELEASE, 1, fullKey, token);
+      const entered = await ENTER.run(this.redis, keys, [token, LOCK_TTL_MS]);
+      if (entered !== 0) {
+        return {
+          seen: entered === 2,
+          leave: async (handled) => {
+            await LEAVE.run(this.redis, handled ? keys : keys.slice(0, 1), [token, DEDUPE_TTL_SECONDS]);
+          },
         };
       }
       if (Date.now() >= deadline) return null;
@@ -45,22 +84,19 @@ export class RedisChatLock implements ChatLock {
   }
 }
 
-const DEDUPE_TTL_SECONDS = 7 * 24 * 3600;
+// Platform ids are unique per chat on some channels (Telegram message_id), so the chat is part of the key.
+const seenKey = (prefix: string, chat: ChatRef, id: string) => `${prefix}:seen:${chat.channel}:${chat.chatId}:${id}`;
 
+/** The de-duplication marks alone, for a channel that checks before it queues (Telegram's inbox). */
 export class RedisInboundDedupe implements InboundDedupe {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
-  private key(chat: ChatRef, id: string) {
-    // Platform ids are unique per chat on some channels (Telegram message_id), so the chat is part of the key.
-    return `${this.prefix}:seen:${chat.channel}:${chat.chatId}:${id}`;
-  }
-
   async seen(chat: ChatRef, platformMessageId: string): Promise<boolean> {
-    return (await this.redis.exists(this.key(chat, platformMessageId))) === 1;
+    return (await this.redis.exists(seenKey(this.prefix, chat, platformMessageId))) === 1;
   }
 
   async remember(chat: ChatRef, platformMessageId: string): Promise<void> {
-    await this.redis.set(this.key(chat, platformMessageId), '1', 'EX', DEDUPE_TTL_SECONDS);
+    await this.redis.set(seenKey(this.prefix, chat, platformMessageId), '1', 'EX', DEDUPE_TTL_SECONDS);
   }
 }
 

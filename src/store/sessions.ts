@@ -3,60 +3,94 @@
  * message loads and saves one, so these two are hand-written single statements on the shared pool
  * (a Prisma interactive transaction costs three round trips and most of a millisecond of CPU).
  */
-import { isLanguage, type Language, type SubmittedForm } from '../domain/index.js';
+import { isLanguage, type Language } from '../domain/index.js';
 import { idleState, SessionStateSchema, type SessionState } from '../engine/index.js';
-import type { ChatRef, SessionStore, StoredSession } from '../services/ports.js';
+import type { ChatRef, SessionSave, SessionStore, StoredSession } from '../services/ports.js';
 import { isUniqueViolation, type Db, type Pool } from './prisma.js';
 
 const UNIQUE_VIOLATION = '23505';
 const isPgUnique = (error: unknown) => typeof error === 'object' && error !== null && 'code' in error && error.code === UNIQUE_VIOLATION;
 
-const FIND = `SELECT state, version, language, "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt" FROM "ConversationSession" WHERE channel = $1::"Channel" AND "chatId" = $2`;
-const INSERT = `INSERT INTO "ConversationSession" (id, channel, "chatId", version, language, state, "updatedAt", "expiresAt")
-  VALUES (gen_random_uuid(), $1::"Channel", $2, 1, $3, $4::jsonb, $5::timestamptz AT TIME ZONE 'UTC', $6::timestamptz AT TIME ZONE 'UTC')
+const FIND = `SELECT state, version, language, "lastMessageId", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt" FROM "ConversationSession" WHERE channel = $1::"Channel" AND "chatId" = $2`;
+const INSERT = `INSERT INTO "ConversationSession" (id, channel, "chatId", version, language, state, "updatedAt", "expiresAt", "lastMessageId")
+  VALUES (gen_random_uuid(), $1::"Channel", $2, 1, $3, $4::jsonb, $5::timestamptz AT TIME ZONE 'UTC', $6::timestamptz AT TIME ZONE 'UTC', $7)
   ON CONFLICT (channel, "chatId") DO NOTHING`;
 const UPDATE = `UPDATE "ConversationSession" SET state = $4::jsonb, language = $3, "updatedAt" = $5::timestamptz AT TIME ZONE 'UTC',
-  "expiresAt" = $6::timestamptz AT TIME ZONE 'UTC', version = version + 1 WHERE channel = $1::"Channel" AND "chatId" = $2 AND version = $7`;
-const INSERT_SUBMISSION = `INSERT INTO "Submission" ("trackingCode", payload) VALUES ($1, $2::jsonb)`;
+  "expiresAt" = $6::timestamptz AT TIME ZONE 'UTC', "lastMessageId" = $7, version = version + 1 WHERE channel = $1::"Channel" AND "chatId" = $2 AND version = $8`;
+/** The session write and the confirmed form in one statement: the submission row exists only if the session saved. */
+const withSubmission = (save: string, first: number) =>
+  `WITH saved AS (${save} RETURNING 1) INSERT INTO "Submission" ("trackingCode", payload) SELECT $${first}, $${first + 1}::jsonb FROM saved`;
+const INSERT_WITH_SUBMISSION = withSubmission(INSERT, 8);
+const UPDATE_WITH_SUBMISSION = withSubmission(UPDATE, 9);
 
+const recentKey = (chat: ChatRef) => `${chat.channel}:${chat.chatId}`;
+
+/** Sessions kept in memory, most recently used last; beyond this the oldest are forgotten. */
+const RECENT_SESSIONS = 5_000;
+
+/**
+ * Every message reads its chat's session and saves it, so the session this process saved last is
+ * kept in memory and the read is skipped. That copy may be stale (another process, or its worker
+ * role, saved since): the save's version check then refuses it, the copy is dropped and the caller
+ * reads again. Engine states are immutable values, so sharing the object is safe.
+ */
 export class PgSessionStore implements SessionStore {
+  private readonly recent = new Map<string, StoredSession>();
+
   constructor(private readonly db: Db, private readonly pool: Pool) {}
 
   async findSession(chat: ChatRef): Promise<StoredSession | null> {
-    const { rows } = await this.pool.query<{ state: unknown; version: number; language: string; updatedAt: Date }>(FIND, [chat.channel, chat.chatId]);
+    const key = recentKey(chat);
+    const known = this.recent.get(key);
+    if (known) {
+      this.keep(key, known);
+      return known;
+    }
+    const { rows } = await this.pool.query<{ state: unknown; version: number; language: string; lastMessageId: string | null; updatedAt: Date }>({
+      name: 'session-find',
+      text: FIND,
+      values: [chat.channel, chat.chatId],
+    });
     const row = rows[0];
     if (!row) return null;
     const parsed = SessionStateSchema.safeParse(row.state);
     // A state written by an older flow version that no longer parses starts the chat afresh.
-    if (!parsed.success) return { state: idleState(isLanguage(row.language) ? row.language : 'id', row.updatedAt), version: row.version };
-    return { state: parsed.data, version: row.version };
+    const state = parsed.success ? parsed.data : idleState(isLanguage(row.language) ? row.language : 'id', row.updatedAt);
+    const session = { state, version: row.version, lastMessageId: row.lastMessageId };
+    this.keep(key, session);
+    return session;
   }
 
-  async saveSession(chat: ChatRef, state: SessionState, expectedVersion: number | null, expiresAt: Date, submission?: SubmittedForm): Promise<'saved' | 'conflict'> {
-    const params = [chat.channel, chat.chatId, state.language, JSON.stringify(state), state.lastActiveAt, expiresAt.toISOString()];
-    const statement = expectedVersion === null ? { text: INSERT, values: params } : { text: UPDATE, values: [...params, expectedVersion] };
-    if (!submission) {
-      const result = await this.pool.query(statement);
-      return result.rowCount === 1 ? 'saved' : 'conflict';
-    }
-    // The confirmed form and the session move together: the code the citizen sees is always backed by a row.
-    const client = await this.pool.connect();
+  async saveSession(chat: ChatRef, state: SessionState, { expectedVersion, expiresAt, messageId, submission }: SessionSave): Promise<'saved' | 'conflict'> {
+    const params: unknown[] = [chat.channel, chat.chatId, state.language, JSON.stringify(state), state.lastActiveAt, expiresAt.toISOString(), messageId ?? null];
+    if (expectedVersion !== null) params.push(expectedVersion);
+    if (submission) params.push(submission.trackingCode, JSON.stringify(submission));
+    // Named statements: each pooled connection parses and plans them once.
+    const [name, text] = expectedVersion === null ? (submission ? ['session-insert-submit', INSERT_WITH_SUBMISSION] : ['session-insert', INSERT]) : submission ? ['session-update-submit', UPDATE_WITH_SUBMISSION] : ['session-update', UPDATE];
+    const key = recentKey(chat);
+    let saved: boolean;
     try {
-      await client.query('BEGIN');
-      const result = await client.query(statement);
-      if (result.rowCount !== 1) {
-        await client.query('ROLLBACK');
-        return 'conflict';
-      }
-      await client.query(INSERT_SUBMISSION, [submission.trackingCode, JSON.stringify(submission)]);
-      await client.query('COMMIT');
-      return 'saved';
+      saved = (await this.pool.query({ name, text, values: params })).rowCount === 1;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      this.recent.delete(key);
+      // A tracking code drawn twice (the submission's key): the caller steps again with a new one.
       if (isPgUnique(error)) return 'conflict';
       throw error;
-    } finally {
-      client.release();
+    }
+    if (!saved) {
+      this.recent.delete(key);
+      return 'conflict';
+    }
+    this.keep(key, { state, version: (expectedVersion ?? 0) + 1, lastMessageId: messageId ?? null });
+    return 'saved';
+  }
+
+  private keep(key: string, session: StoredSession): void {
+    this.recent.delete(key);
+    this.recent.set(key, session);
+    if (this.recent.size > RECENT_SESSIONS) {
+      const oldest = this.recent.keys().next();
+      if (!oldest.done) this.recent.delete(oldest.value);
     }
   }
 
@@ -65,11 +99,12 @@ export class PgSessionStore implements SessionStore {
     return rows.map((row) => {
       const parsed = SessionStateSchema.safeParse(row.state);
       const state = parsed.success ? parsed.data : { ...idleState('id', row.updatedAt) };
-      return { chat: { channel: row.channel, chatId: row.chatId }, state, version: row.version };
+      return { chat: { channel: row.channel, chatId: row.chatId }, state, version: row.version, lastMessageId: row.lastMessageId };
     });
   }
 
   async deleteSession(chat: ChatRef, version: number): Promise<boolean> {
+    this.recent.delete(recentKey(chat));
     const { count } = await this.db.conversationSession.deleteMany({ where: { ...chat, version } });
     return count > 0;
   }

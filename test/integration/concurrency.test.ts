@@ -25,6 +25,20 @@ describe('one writer per chat', () => {
     expect(texts).toEqual(['Pilih kategori laporan:', 'Pilih sub-kategori:']);
   });
 
+  it('takes turns between two processes without losing a step (each process keeps its last copy of the session; a stale one is refused and read again)', async () => {
+    const client = new WebchatClient(a.http!);
+    const other = new WebchatClient(b.http!, client.chatId);
+    await client.say({ command: 'report' });
+    await other.say({ text: '1' }); // b: type
+    await client.say({ text: '1' }); // a, whose copy still waits for the type: refused, read again, so this picks the category
+    await other.say({ text: '1' }); // b: sub-category
+    const session = await a.db.conversationSession.findUnique({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } });
+    const state = session?.state as { stepId: string; history: string[] };
+    expect(state.history).toEqual(['type', 'category', 'subcategory']);
+    expect(state.stepId).toBe('description');
+    expect(session?.version).toBe(4);
+  });
+
   it('never lets two processes advance the form from the same state', async () => {
     const client = new WebchatClient(a.http!);
     const other = new WebchatClient(b.http!, client.chatId);

@@ -91,6 +91,22 @@ describe('a confirmed complaint is never lost or doubled', () => {
     expect(session?.version).toBe(2);
   });
 
+  it('recognises a redelivered message whose Redis mark was lost after its step was saved (a crash before leaving the gate)', async () => {
+    const client = new WebchatClient(web.http!);
+    await client.say({ command: 'start' });
+    const body = { chatId: client.chatId, clientMessageId: 'same-message-2', choice: 'main.report' };
+    expect((await web.http!.inject({ method: 'POST', url: '/api/webchat/messages', payload: body })).json()).toEqual({ accepted: true, duplicate: false });
+    // What a crash between the session save and the gate's leave leaves behind: no seen mark.
+    expect(await web.redis.del(`${web.prefix}:seen:WEBCHAT:${client.chatId}:same-message-2`)).toBe(1);
+    const again = await web.http!.inject({ method: 'POST', url: '/api/webchat/messages', payload: body });
+    expect(again.json()).toEqual({ accepted: true, duplicate: true });
+    const session = await web.db.conversationSession.findUnique({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } });
+    expect(session).toMatchObject({ version: 2, lastMessageId: 'same-message-2' });
+    expect((await client.read()).map((m) => m.text)).toEqual(['Apa jenis laporan Anda?']);
+    // The mark is written again, so the next redelivery stops at Redis.
+    expect(await web.redis.exists(`${web.prefix}:seen:WEBCHAT:${client.chatId}:same-message-2`)).toBe(1);
+  });
+
   it('fails a job whose payload breaks its schema at once, keeping it for an operator', async () => {
     const worker = await startTestApp({ role: 'worker', config: { ...testConfig(), REDIS_PREFIX: web.prefix } });
     try {

@@ -13,7 +13,7 @@ import { TELEGRAM_OUT_QUEUE } from '../../src/channels/telegram/outbox.js';
 import { holdKey, lineKey } from '../../src/channels/telegram/hold.js';
 import { ConfigSchema } from '../../src/config.js';
 import { QUEUE } from '../../src/queue/queues.js';
-import { RedisChatLock, RedisInboundDedupe, RedisRateLimiter } from '../../src/store/redis.js';
+import { RedisChatGate, RedisInboundDedupe, RedisRateLimiter } from '../../src/store/redis.js';
 import { createInbox, TELEGRAM_IN_QUEUE } from '../../src/channels/telegram/inbox.js';
 import { WHATSAPP_OUT_QUEUE } from '../../src/channels/whatsapp/outbox.js';
 import { WEBHOOK_QUEUE } from '../../src/queue/webhooks.js';
@@ -50,7 +50,7 @@ function recordingRedis(keys: string[]): Redis {
     {
       get: (_target, name) => {
         if (name === 'multi') return multi;
-        if (name === 'eval') return (_script: string, _n: number, key: string) => Promise.resolve((keys.push(key), 1));
+        if (name === 'eval' || name === 'evalsha') return (_script: string, n: number, ...rest: string[]) => Promise.resolve((keys.push(...rest.slice(0, n)), 1));
         if (name === 'xrange') return (key: string) => Promise.resolve((keys.push(key), []));
         return (key: string) => Promise.resolve((keys.push(key), 'OK'));
       },
@@ -80,8 +80,8 @@ describe('Redis keys and the Cluster hash tag', () => {
     const prefix = ConfigSchema.parse({}).REDIS_PREFIX;
     const keys: string[] = [];
     const redis = recordingRedis(keys);
-    const release = await new RedisChatLock(redis, prefix).acquire('WEBCHAT:chat-1', 10);
-    await release?.();
+    const entry = await new RedisChatGate(redis, prefix).enter({ channel: 'WEBCHAT', chatId: 'chat-1' }, 'm1', 10);
+    await entry?.leave(true);
     const dedupe = new RedisInboundDedupe(redis, prefix);
     await dedupe.seen({ channel: 'TELEGRAM', chatId: '42' }, '7');
     await dedupe.remember({ channel: 'WEBCHAT', chatId: 'c' }, 'm1');

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ConversationSession" ADD COLUMN     "lastMessageId" TEXT;
