@@ -17,6 +17,8 @@ const INSERT = `INSERT INTO "ConversationSession" (id, channel, "chatId", versio
   ON CONFLICT (channel, "chatId") DO NOTHING`;
 const UPDATE = `UPDATE "ConversationSession" SET state = $4::jsonb, language = $3, "updatedAt" = $5::timestamptz AT TIME ZONE 'UTC',
   "expiresAt" = $6::timestamptz AT TIME ZONE 'UTC', "lastMessageId" = $7, version = version + 1 WHERE channel = $1::"Channel" AND "chatId" = $2 AND version = $8`;
+const PREFERRED_LANGUAGE = `SELECT c."preferredLanguage" AS language FROM "ChannelIdentity" i JOIN "Citizen" c ON c.id = i."citizenId"
+  WHERE i.channel = $1::"Channel" AND i."externalId" = $2`;
 /** The session write and the confirmed form in one statement: the submission row exists only if the session saved. */
 const withSubmission = (save: string, first: number) =>
   `WITH saved AS (${save} RETURNING 1) INSERT INTO "Submission" ("trackingCode", payload) SELECT $${first}, $${first + 1}::jsonb FROM saved`;
@@ -109,9 +111,10 @@ export class PgSessionStore implements SessionStore {
     return count > 0;
   }
 
+  /** Read for every chat's first message (no session yet): one plain statement. */
   async findPreferredLanguage(chat: ChatRef, senderId: string): Promise<Language | null> {
-    const identity = await this.db.channelIdentity.findUnique({ where: { channel_externalId: { channel: chat.channel, externalId: senderId } }, include: { citizen: true } });
-    const language = identity?.citizen.preferredLanguage;
+    const { rows } = await this.pool.query<{ language: string }>({ name: 'session-language', text: PREFERRED_LANGUAGE, values: [chat.channel, senderId] });
+    const language = rows[0]?.language;
     return isLanguage(language) ? language : null;
   }
 
