@@ -1,0 +1,67 @@
+/** The per-chat gate on a real Redis: one holder at a time, the seen mark, and scripts lost by the server. */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createRedis, deleteKeysWithPrefix, RedisChatGate, type Redis } from '../../src/store/redis.js';
+
+describe('RedisChatGate', () => {
+  const prefix = `aduantest-gate-${randomBytes(4).toString('hex')}`;
+  const chat = { channel: 'WEBCHAT' as const, chatId: 'gate-1' };
+  let redis: Redis;
+  let gate: RedisChatGate;
+  beforeAll(async () => {
+    redis = createRedis(inject('redisUrl'));
+    gate = new RedisChatGate(redis, prefix);
+    // The message-path connection has no offline queue: commands before it is ready fail at once.
+    await new Promise((resolve) => redis.once('ready', resolve));
+  });
+  afterAll(async () => {
+    await deleteKeysWithPrefix(inject('redisUrl'), prefix);
+    redis.disconnect();
+  });
+
+  it('lets one holder in at a time, and the next one in when the first leaves', async () => {
+    const first = await gate.enter(chat, 'm1', 100);
+    expect(first).toMatchObject({ seen: false });
+    expect(await gate.enter(chat, 'm2', 30)).toBeNull();
+    const waiting = gate.enter(chat, 'm2', 2_000);
+    await first!.leave(true);
+    const second = await waiting;
+    expect(second).toMatchObject({ seen: false });
+    await second!.leave(false);
+  });
+
+  it('marks a message seen only when it was handled, and says so to the next delivery', async () => {
+    const handled = await gate.enter(chat, 'm3', 100);
+    await handled!.leave(true);
+    const failed = await gate.enter(chat, 'm4', 100);
+    await failed!.leave(false);
+    const again = await gate.enter(chat, 'm3', 100);
+    expect(again?.seen).toBe(true);
+    await again!.leave(false);
+    const retry = await gate.enter(chat, 'm4', 100);
+    expect(retry?.seen).toBe(false);
+    await retry!.leave(false);
+    expect(await redis.ttl(`${prefix}:seen:WEBCHAT:gate-1:m3`)).toBeGreaterThan(6 * 24 * 3600);
+  });
+
+  it('never frees a lock another holder took after its own expired', async () => {
+    const late = await gate.enter(chat, 'm5', 100);
+    await redis.del(`${prefix}:lock:chat:WEBCHAT:gate-1`); // as if its 10 s expired
+    const next = await gate.enter(chat, 'm6', 100);
+    await late!.leave(true);
+    expect(await gate.enter(chat, 'm7', 30)).toBeNull(); // next still holds it
+    await next!.leave(true);
+    const redelivered = await gate.enter(chat, 'm5', 100);
+    expect(redelivered?.seen).toBe(true); // late's mark was written all the same
+    await redelivered!.leave(false);
+  });
+
+  it('loads its scripts again after the server forgot them (restart, SCRIPT FLUSH)', async () => {
+    await redis.script('FLUSH');
+    const entry = await gate.enter(chat, 'm8', 100);
+    expect(entry).toMatchObject({ seen: false });
+    await redis.script('FLUSH');
+    await entry!.leave(true);
+    expect(await redis.exists(`${prefix}:lock:chat:WEBCHAT:gate-1`)).toBe(0);
+  });
+});
