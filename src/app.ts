@@ -148,7 +148,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const limiter = new RedisRateLimiter(redis, prefix);
   const intakeQueue = new BullIntakeQueue(queues.intake);
   const notificationQueue = new BullNotificationQueue(queues.notify);
-  const cases = await buildCaseHandling({ db, queues, sender: channels, config, log, calendar, now });
+  const cases = await buildCaseHandling({ db, pool, queues, sender: channels, config, log, calendar, now });
   const admin = await buildAdmin({ db, config, log, fileCalendar: calendar, deadlines: cases.deadlines, now });
   // With Telegram, officers' forum groups get a topic per complaint and the citizen's replies.
   const groups = telegram ? officerGroups(telegram, cases) : null;

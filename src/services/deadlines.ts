@@ -25,6 +25,8 @@ export interface DeadlineRow {
 export interface DeadlineStore {
   findDeadlines(complaintId: string): Promise<DeadlineRow[]>;
   saveDeadline(row: DeadlineRow): Promise<void>;
+  /** Writes the first clocks of a complaint in one statement; a clock that already exists is left as it is. */
+  insertDeadlines(rows: DeadlineRow[]): Promise<void>;
   /** Saves only if the clock is still ACTIVE (and, with `unreminded`, not yet reminded): timer and sweep may race. */
   saveDeadlineIfActive(row: DeadlineRow, unreminded: boolean): Promise<boolean>;
   /** ACTIVE clocks whose reminder or deadline time has come. */
@@ -36,6 +38,8 @@ export interface DeadlineStore {
 export interface DeadlineTimers {
   /** Replaces the clock's timers: a reminder job (when still ahead) and a deadline job, per complaint and clock. */
   schedule(complaintId: string, kind: DeadlineKind, times: { remindAt: Date | null; dueAt: Date }, now: Date): Promise<void>;
+  /** Adds the timers of clocks that have none yet (a new complaint), in one round trip; an existing timer is kept. */
+  scheduleNew(clocks: { complaintId: string; kind: DeadlineKind; times: { remindAt: Date | null; dueAt: Date } }[], now: Date): Promise<void>;
   cancel(complaintId: string, kind: DeadlineKind): Promise<void>;
 }
 
@@ -72,17 +76,19 @@ function startOf(kind: DeadlineKind, c: CaseRecord, restarted: boolean, now: Dat
   return c.forwardedAt ?? now;
 }
 
-/**
- * Re-plans a complaint's clocks for its current status. `restart` names clocks that begin again
- * whatever their state: a complaint re-routed to another agency gives that agency its own days.
- */
-export async function syncDeadlines(deps: DeadlineDeps, complaintId: string, now: Date, restart: readonly DeadlineKind[] = []): Promise<void> {
-  const c = await deps.cases.findCaseById(complaintId);
-  if (!c) return;
-  const rows = new Map((await deps.store.findDeadlines(complaintId)).map((r) => [r.kind, r]));
-  const zone = (await deps.store.timeZoneOf(c.regionCode)) ?? deps.defaultTimeZone;
+/** One clock's change: the row to write, and its timers to put in place (or `null`: to cancel). */
+interface ClockStep {
+  kind: DeadlineKind;
+  row: DeadlineRow;
+  timer: { remindAt: Date | null; dueAt: Date } | null;
+}
+
+/** What re-planning `c` (with its current clock rows) changes; reads and writes nothing. */
+function planClocks(deps: DeadlineDeps, c: CaseRecord, rows: ReadonlyMap<DeadlineKind, DeadlineRow>, zone: string, now: Date, restart: readonly DeadlineKind[]): ClockStep[] {
+  const complaintId = c.id;
   const desired = runningClocks(c.status);
   const { calendar, policy } = deps;
+  const steps: ClockStep[] = [];
   for (const kind of DEADLINE_KINDS) {
     const row = rows.get(kind);
     if (desired.includes(kind)) {
@@ -99,16 +105,50 @@ export async function syncDeadlines(deps: DeadlineDeps, complaintId: string, now
       } else continue;
       const dueAt = calendar.addWorkingDays(start, days, zone);
       const remindAt = days > policy.reminderDaysBefore ? calendar.addWorkingDays(start, days - policy.reminderDaysBefore, zone) : null;
-      await deps.store.saveDeadline({ complaintId, kind, state: 'ACTIVE', dueAt, remindAt, remainingWorkingDays: null, remindedAt: null, breachedAt: null });
-      await deps.timers.schedule(complaintId, kind, { remindAt: remindAt && remindAt > now ? remindAt : null, dueAt }, now);
+      steps.push({
+        kind,
+        row: { complaintId, kind, state: 'ACTIVE', dueAt, remindAt, remainingWorkingDays: null, remindedAt: null, breachedAt: null },
+        timer: { remindAt: remindAt && remindAt > now ? remindAt : null, dueAt },
+      });
     } else if (row?.state === 'ACTIVE') {
       // A hold pauses the clock with the working days it had left; any other status ends it.
       const paused = c.status === 'ON_HOLD';
       const remaining = paused ? Math.max(1, calendar.workingDaysBetween(now, row.dueAt, zone)) : null;
-      await deps.store.saveDeadline({ ...row, state: paused ? 'PAUSED' : leavingState(kind, c.status), remainingWorkingDays: remaining });
-      await deps.timers.cancel(complaintId, kind);
+      steps.push({ kind, row: { ...row, state: paused ? 'PAUSED' : leavingState(kind, c.status), remainingWorkingDays: remaining }, timer: null });
     }
   }
+  return steps;
+}
+
+/**
+ * Re-plans a complaint's clocks for its current status. `restart` names clocks that begin again
+ * whatever their state: a complaint re-routed to another agency gives that agency its own days.
+ * `loaded` is the complaint when the caller has just read it (saves reading it again).
+ */
+export async function syncDeadlines(deps: DeadlineDeps, complaintId: string, now: Date, restart: readonly DeadlineKind[] = [], loaded?: CaseRecord): Promise<void> {
+  const c = loaded ?? (await deps.cases.findCaseById(complaintId));
+  if (!c) return;
+  const rows = new Map((await deps.store.findDeadlines(complaintId)).map((r) => [r.kind, r]));
+  const zone = (await deps.store.timeZoneOf(c.regionCode)) ?? deps.defaultTimeZone;
+  for (const step of planClocks(deps, c, rows, zone, now, restart)) {
+    await deps.store.saveDeadline(step.row);
+    if (step.timer) await deps.timers.schedule(complaintId, step.kind, step.timer, now);
+    else await deps.timers.cancel(complaintId, step.kind);
+  }
+}
+
+/**
+ * The first planning of a complaint intake has just created (nobody acted on it yet): it has no
+ * clocks and no timers, so none are read or cancelled. The same plan syncDeadlines makes, its rows
+ * written in one statement and its timers added in one round trip. A clock that exists after all
+ * (a concurrent re-plan got there first) is kept, and so is its timer.
+ */
+export async function startDeadlines(deps: DeadlineDeps, c: CaseRecord, now: Date): Promise<void> {
+  const zone = (await deps.store.timeZoneOf(c.regionCode)) ?? deps.defaultTimeZone;
+  const steps = planClocks(deps, c, new Map(), zone, now, []);
+  if (steps.length === 0) return;
+  await deps.store.insertDeadlines(steps.map((s) => s.row));
+  await deps.timers.scheduleNew(steps.flatMap((s) => (s.timer ? [{ complaintId: c.id, kind: s.kind, times: s.timer }] : [])), now);
 }
 
 const KIND_WORD: Record<DeadlineKind, string> = {

@@ -1,22 +1,71 @@
 /** Officer case handling in PostgreSQL: cases, officers, agencies, version-checked changes. */
-import { isWithin, type ComplaintStatus } from '../domain/index.js';
+import { isWithin, type ComplaintStatus, type ResolutionTier } from '../domain/index.js';
 import type { AgencyDirectory, ApplyResult, CaseChange, CaseRecord, CaseStore, CaseSummary, OfficerRecord } from '../services/case-ports.js';
 import type { ChatRef } from '../services/ports.js';
 import type { Channel } from '../domain/index.js';
-import type { Db } from './prisma.js';
+import type { Db, Pool } from './prisma.js';
 
 const OPEN: ComplaintStatus[] = ['SUBMITTED', 'ON_HOLD', 'FORWARDED', 'IN_PROGRESS', 'FOLLOWED_UP', 'CITIZEN_REPLIED'];
 
-const caseInclude = {
-  agency: { select: { name: true } },
-  category: { select: { nameId: true, resolutionTier: true, parent: { select: { resolutionTier: true } } } },
-  copies: { select: { agencyId: true } },
-  duplicateOf: { select: { trackingCode: true } },
-  _count: { select: { attachments: true } },
-} as const;
+/**
+ * A case in one statement (Prisma's include costs six round trips): the complaint with its agency's
+ * and category's names, the tiers of the category and its parent, copies, the suspected original
+ * and the number of files. Timestamps are read as UTC (the columns have no time zone).
+ */
+const CASE_SELECT = `SELECT c.id, c."trackingCode", c.status, c.version, c."agencyId", a.name AS "agencyName", c."regionCode",
+    ARRAY(SELECT cp."agencyId"::text FROM "ComplaintCopy" cp WHERE cp."complaintId" = c.id) AS "copyAgencyIds",
+    c."holdReturnStatus", c."assigneeId", c.title, c.description, cat."nameId" AS "categoryName", cat."resolutionTier" AS tier,
+    parent."resolutionTier" AS "parentTier", c.anonymous, c.confidential, c."submittedAt" AT TIME ZONE 'UTC' AS "submittedAt",
+    c."forwardedAt" AT TIME ZONE 'UTC' AS "forwardedAt", c."followedUpAt" AT TIME ZONE 'UTC' AS "followedUpAt", c.channel, c."chatId",
+    c."citizenId", c.language, c."mergedIntoId", d."trackingCode" AS "duplicateOfCode",
+    (SELECT count(*)::int FROM "Attachment" f WHERE f."complaintId" = c.id) AS "attachmentCount"
+  FROM "Complaint" c
+  JOIN "Category" cat ON cat.id = c."categoryId"
+  LEFT JOIN "Category" parent ON parent.id = cat."parentId"
+  LEFT JOIN "Agency" a ON a.id = c."agencyId"
+  LEFT JOIN "Complaint" d ON d.id = c."duplicateOfId"`;
+
+interface CaseRow {
+  id: string;
+  trackingCode: string;
+  status: ComplaintStatus;
+  version: number;
+  agencyId: string | null;
+  agencyName: string | null;
+  regionCode: string | null;
+  copyAgencyIds: string[];
+  holdReturnStatus: ComplaintStatus | null;
+  assigneeId: string | null;
+  title: string;
+  description: string;
+  categoryName: string;
+  tier: ResolutionTier;
+  parentTier: ResolutionTier | null;
+  anonymous: boolean;
+  confidential: boolean;
+  submittedAt: Date;
+  forwardedAt: Date | null;
+  followedUpAt: Date | null;
+  channel: Channel;
+  chatId: string;
+  citizenId: string;
+  language: string;
+  mergedIntoId: string | null;
+  duplicateOfCode: string | null;
+  attachmentCount: number;
+}
+
+/** Linked chats of officers, oldest officer first; `region` is their agency's, for the koordinator's filter. */
+const OFFICER_CHATS = `SELECT i.channel, i."externalId" AS "chatId", a."regionCode" AS region
+  FROM "Officer" o JOIN "Agency" a ON a.id = o."agencyId" JOIN "OfficerIdentity" i ON i."officerId" = o.id
+  WHERE o.active AND `;
+const OFFICER_CHATS_ORDER = ` ORDER BY o."createdAt", o.id, i."createdAt", i.id`;
+const KOORDINATOR_CHATS = `${OFFICER_CHATS}o.role = 'ADMIN_KOORDINATOR'${OFFICER_CHATS_ORDER}`;
+const ASSIGNEE_CHATS = `${OFFICER_CHATS}o.id = $1::uuid${OFFICER_CHATS_ORDER}`;
+const AGENCY_CHATS = `${OFFICER_CHATS}o."agencyId" = $1::uuid AND o.role IN ('ADMIN_INSTANSI', 'PEJABAT_PENGHUBUNG')${OFFICER_CHATS_ORDER}`;
 
 export class PgCaseStore implements CaseStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly pool: Pool) {}
 
   async findOfficerByIdentity(channel: Channel, externalId: string): Promise<OfficerRecord | null> {
     const identity = await this.db.officerIdentity.findUnique({
@@ -29,13 +78,13 @@ export class PgCaseStore implements CaseStore {
   }
 
   async findCase(trackingCode: string): Promise<CaseRecord | null> {
-    const row = await this.db.complaint.findUnique({ where: { trackingCode }, include: caseInclude });
-    return row ? toCase(row) : null;
+    const { rows } = await this.pool.query<CaseRow>(`${CASE_SELECT} WHERE c."trackingCode" = $1`, [trackingCode]);
+    return rows[0] ? toCase(rows[0]) : null;
   }
 
   async findCaseById(id: string): Promise<CaseRecord | null> {
-    const row = await this.db.complaint.findUnique({ where: { id }, include: caseInclude });
-    return row ? toCase(row) : null;
+    const { rows } = await this.pool.query<CaseRow>(`${CASE_SELECT} WHERE c.id = $1::uuid`, [id]);
+    return rows[0] ? toCase(rows[0]) : null;
   }
 
   async findAgencies(): Promise<AgencyDirectory> {
@@ -136,26 +185,18 @@ export class PgCaseStore implements CaseStore {
   }
 
   async findOfficerChats(target: { agencyId: string | null; regionCode: string | null; assigneeId: string | null; koordinator: boolean }): Promise<ChatRef[]> {
-    const officerWhere = target.koordinator
-      ? { role: 'ADMIN_KOORDINATOR' as const, active: true }
+    const statement = target.koordinator
+      ? { text: KOORDINATOR_CHATS, values: [] }
       : target.assigneeId
-        ? { id: target.assigneeId, active: true }
-        : { agencyId: target.agencyId ?? '', active: true, role: { in: ['ADMIN_INSTANSI' as const, 'PEJABAT_PENGHUBUNG' as const] } };
-    const officers = await this.db.officer.findMany({ where: officerWhere, include: { identities: true, agency: { select: { regionCode: true } } } });
+        ? { text: ASSIGNEE_CHATS, values: [target.assigneeId] }
+        : { text: AGENCY_CHATS, values: [target.agencyId] };
+    const { rows } = await this.pool.query<{ channel: Channel; chatId: string; region: string }>(statement);
     const region = target.regionCode ?? '';
-    return officers
-      .filter((o) => !target.koordinator || region === o.agency.regionCode || region.startsWith(`${o.agency.regionCode}.`) || region === '')
-      .flatMap((o) => o.identities.map((i) => ({ channel: i.channel, chatId: i.externalId })));
+    return rows
+      .filter((o) => !target.koordinator || region === o.region || region.startsWith(`${o.region}.`) || region === '')
+      .map((i) => ({ channel: i.channel, chatId: i.chatId }));
   }
 }
-
-type CaseRow = NonNullable<Awaited<ReturnType<Db['complaint']['findUnique']>>> & {
-  agency: { name: string } | null;
-  category: { nameId: string; resolutionTier: 'SIMPLE' | 'DISPUTE' | 'FIELD_CHECK'; parent: { resolutionTier: 'SIMPLE' | 'DISPUTE' | 'FIELD_CHECK' } | null };
-  copies: { agencyId: string }[];
-  duplicateOf: { trackingCode: string } | null;
-  _count: { attachments: number };
-};
 
 function toCase(row: CaseRow): CaseRecord {
   return {
@@ -164,16 +205,16 @@ function toCase(row: CaseRow): CaseRecord {
     status: row.status,
     version: row.version,
     agencyId: row.agencyId,
-    agencyName: row.agency?.name ?? null,
+    agencyName: row.agencyName,
     regionCode: row.regionCode,
-    copyAgencyIds: row.copies.map((c) => c.agencyId),
+    copyAgencyIds: row.copyAgencyIds,
     holdReturnStatus: row.holdReturnStatus,
     assigneeId: row.assigneeId,
     title: row.title,
     description: row.description,
-    categoryName: row.category.nameId,
+    categoryName: row.categoryName,
     // A sub-category keeps the tier of its parent unless it says otherwise.
-    resolutionTier: row.category.resolutionTier !== 'SIMPLE' ? row.category.resolutionTier : (row.category.parent?.resolutionTier ?? 'SIMPLE'),
+    resolutionTier: row.tier !== 'SIMPLE' ? row.tier : (row.parentTier ?? 'SIMPLE'),
     anonymous: row.anonymous,
     confidential: row.confidential,
     submittedAt: row.submittedAt,
@@ -183,7 +224,7 @@ function toCase(row: CaseRow): CaseRecord {
     citizenId: row.citizenId,
     language: row.language === 'en' ? 'en' : 'id',
     mergedIntoId: row.mergedIntoId,
-    duplicateOfCode: row.duplicateOf?.trackingCode ?? null,
-    attachmentCount: row._count.attachments,
+    duplicateOfCode: row.duplicateOfCode,
+    attachmentCount: row.attachmentCount,
   };
 }

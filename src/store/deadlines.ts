@@ -3,12 +3,20 @@ import type { Queue } from 'bullmq';
 import type { DeadlineKind } from '../domain/index.js';
 import type { NewEvent } from '../services/case-ports.js';
 import type { DeadlineRow, DeadlineStore, DeadlineTimers } from '../services/deadlines.js';
-import type { Db } from './prisma.js';
+import type { Db, Pool } from './prisma.js';
+
+/** Timestamps go in as ISO strings and are stored as UTC (the columns have no time zone, as Prisma writes them). */
+const utc = (column: string) => `${column}::timestamptz AT TIME ZONE 'UTC'`;
+const INSERT_DEADLINES = `INSERT INTO "ComplaintDeadline" ("complaintId", kind, state, "dueAt", "remindAt", "remainingWorkingDays", "remindedAt", "breachedAt", "updatedAt")
+  SELECT r.complaint, r.kind, r.state, ${utc('r.due')}, ${utc('r.remind')}, r.remaining, ${utc('r.reminded')}, ${utc('r.breached')}, CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
+  FROM unnest($1::uuid[], $2::"DeadlineKind"[], $3::"DeadlineState"[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[])
+    AS r(complaint, kind, state, due, remind, remaining, reminded, breached)
+  ON CONFLICT ("complaintId", kind) DO NOTHING`;
 
 export class PgDeadlineStore implements DeadlineStore {
   private readonly zones = new Map<string, string | null>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly pool: Pool) {}
 
   async findDeadlines(complaintId: string): Promise<DeadlineRow[]> {
     return this.db.complaintDeadline.findMany({ where: { complaintId } });
@@ -17,6 +25,21 @@ export class PgDeadlineStore implements DeadlineStore {
   async saveDeadline(row: DeadlineRow): Promise<void> {
     const { complaintId, kind, ...data } = row;
     await this.db.complaintDeadline.upsert({ where: { complaintId_kind: { complaintId, kind } }, create: row, update: data });
+  }
+
+  async insertDeadlines(rows: DeadlineRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const iso = (at: Date | null) => at?.toISOString() ?? null;
+    await this.pool.query(INSERT_DEADLINES, [
+      rows.map((r) => r.complaintId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.state),
+      rows.map((r) => r.dueAt.toISOString()),
+      rows.map((r) => iso(r.remindAt)),
+      rows.map((r) => r.remainingWorkingDays),
+      rows.map((r) => iso(r.remindedAt)),
+      rows.map((r) => iso(r.breachedAt)),
+    ]);
   }
 
   async saveDeadlineIfActive(row: DeadlineRow, unreminded: boolean): Promise<boolean> {
@@ -66,12 +89,25 @@ export class BullDeadlineTimers implements DeadlineTimers {
     return `deadline-${complaintId}-${kind}-${phase}`;
   }
 
+  /** The clock's jobs: a reminder (when `remindAt` is set) and then the deadline, each delayed until its time. */
+  private static jobs(complaintId: string, kind: DeadlineKind, times: { remindAt: Date | null; dueAt: Date }, now: Date) {
+    const job = (phase: 'remind' | 'due', at: Date) => ({
+      name: 'fire',
+      data: { complaintId, kind },
+      opts: { jobId: BullDeadlineTimers.jobId(complaintId, kind, phase), delay: Math.max(0, at.getTime() - now.getTime()) },
+    });
+    return [...(times.remindAt ? [job('remind', times.remindAt)] : []), job('due', times.dueAt)];
+  }
+
   async schedule(complaintId: string, kind: DeadlineKind, times: { remindAt: Date | null; dueAt: Date }, now: Date): Promise<void> {
     await this.cancel(complaintId, kind);
-    const add = (phase: 'remind' | 'due', at: Date) =>
-      this.queue.add('fire', { complaintId, kind }, { jobId: BullDeadlineTimers.jobId(complaintId, kind, phase), delay: Math.max(0, at.getTime() - now.getTime()) });
-    if (times.remindAt) await add('remind', times.remindAt);
-    await add('due', times.dueAt);
+    for (const job of BullDeadlineTimers.jobs(complaintId, kind, times, now)) await this.queue.add(job.name, job.data, job.opts);
+  }
+
+  async scheduleNew(clocks: { complaintId: string; kind: DeadlineKind; times: { remindAt: Date | null; dueAt: Date } }[], now: Date): Promise<void> {
+    const jobs = clocks.flatMap((c) => BullDeadlineTimers.jobs(c.complaintId, c.kind, c.times, now));
+    // One MULTI for all of them; a job id that exists already is left as it is (as `add` does).
+    if (jobs.length > 0) await this.queue.addBulk(jobs);
   }
 
   async cancel(complaintId: string, kind: DeadlineKind): Promise<void> {

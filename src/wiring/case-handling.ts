@@ -9,13 +9,13 @@ import type { Config } from '../config.js';
 import type { Queues } from '../queue/queues.js';
 import { BullNotificationQueue } from '../queue/queues.js';
 import { autoClose, rateAsCitizen, replyAsCitizen, type CaseworkDeps } from '../services/casework.js';
-import { syncDeadlines, type DeadlineDeps } from '../services/deadlines.js';
+import { startDeadlines, syncDeadlines, type DeadlineDeps } from '../services/deadlines.js';
 import { handleDesk, isForDesk, type OfficerDeskDeps } from '../services/officer-desk.js';
 import type { ChatRef, MessageSender } from '../services/ports.js';
 import { PgCaseStore } from '../store/cases.js';
 import { BullDeadlineTimers, PgDeadlineStore } from '../store/deadlines.js';
 import { PgOfficerStore } from '../store/officers.js';
-import type { Db } from '../store/prisma.js';
+import type { Db, Pool } from '../store/prisma.js';
 
 export interface CaseHandling {
   casework: CaseworkDeps;
@@ -29,12 +29,12 @@ export interface CaseHandling {
   stop: () => void;
 }
 
-export async function buildCaseHandling(input: { db: Db; queues: Queues; sender: MessageSender; config: Config; log: Logger; calendar: WorkingDayCalendar; now: () => Date }): Promise<CaseHandling> {
-  const { db, queues, sender, config, log, calendar, now } = input;
+export async function buildCaseHandling(input: { db: Db; pool: Pool; queues: Queues; sender: MessageSender; config: Config; log: Logger; calendar: WorkingDayCalendar; now: () => Date }): Promise<CaseHandling> {
+  const { db, pool, queues, sender, config, log, calendar, now } = input;
   const nextYear = now().getUTCFullYear() + 1;
   const missing = [nextYear - 1, nextYear].filter((year) => !calendar.coveredYears().includes(year));
   if (missing.length > 0) log.warn({ missing }, `no holiday file for ${missing.join(', ')} in CALENDAR_DIR: deadlines there count weekdays only`);
-  const cases = new PgCaseStore(db);
+  const cases = new PgCaseStore(db, pool);
   const officers = new PgOfficerStore(db);
 
   const alertOfficers = async (chats: ChatRef[], text: string) => {
@@ -53,7 +53,7 @@ export async function buildCaseHandling(input: { db: Db; queues: Queues; sender:
     showOfficerNames: config.SHOW_OFFICER_NAMES,
   };
   const deadlines: DeadlineDeps = {
-    store: new PgDeadlineStore(db),
+    store: new PgDeadlineStore(db, pool),
     cases,
     timers: new BullDeadlineTimers(queues.deadlines),
     calendar,
@@ -88,10 +88,13 @@ export async function buildCaseHandling(input: { db: Db; queues: Queues; sender:
     desk: { isForDesk: (message) => isForDesk(deskDeps, message), handle: (message) => handleDesk(deskDeps, message) },
     citizenCases: { reply: (i, at) => replyAsCitizen(casework, i, at), rate: (i, at) => rateAsCitizen(casework, i, at) },
     afterStore: async (complaintId, created) => {
-      await syncDeadlines(deadlines, complaintId, now());
-      if (!created) return;
       const c = await cases.findCaseById(complaintId);
       if (!c) return;
+      // Just created and nobody acted on it yet (version 0): it has no clocks or timers to read or
+      // replace. A retried intake (created false) re-plans like any change, so nothing is doubled.
+      if (created && c.version === 0) await startDeadlines(deadlines, c, now());
+      else await syncDeadlines(deadlines, complaintId, now(), [], c);
+      if (!created) return;
       const koordinator = c.status === 'SUBMITTED';
       const chats = await cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: null, koordinator });
       const duplicate = c.duplicateOfCode ? ` Kemungkinan duplikat dari ${c.duplicateOfCode}.` : '';

@@ -17,7 +17,7 @@ const choose = (chat: Chat, label: string) => chat.say({ choice: WebchatClient.c
 /** Serves one stale read of a complaint, as if another officer changed it between our read and our write. */
 class StaleRead extends PgCaseStore {
   constructor(app: TestApp, private readonly stale: CaseRecord) {
-    super(app.db);
+    super(app.db, app.pool);
   }
   override findCase(): Promise<CaseRecord | null> {
     return Promise.resolve(this.stale);

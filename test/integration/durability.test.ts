@@ -55,7 +55,7 @@ describe('a confirmed complaint is never lost or doubled', () => {
     await storeSubmission({ store, now: () => new Date(), notifications: { enqueueNotification: () => Promise.resolve() } }, code);
     const complaint = await web.db.complaint.findUniqueOrThrow({ where: { trackingCode: code } });
     // The action commits; Redis fails before its notice is enqueued (nothing is enqueued here).
-    const applied = await new PgCaseStore(web.db).applyChange(
+    const applied = await new PgCaseStore(web.db, web.pool).applyChange(
       complaint.id,
       complaint.version,
       { status: 'IN_PROGRESS', events: [{ type: 'STATUS_CHANGED', actorType: 'SYSTEM', data: { action: 'start' }, notify: true }] },
