@@ -19,10 +19,11 @@ export interface NotifyDeps {
 export type NotifyOutcome = 'sent' | 'already-sent' | 'gone';
 
 export async function sendNotification(deps: NotifyDeps, job: { complaintId: string; eventId: string }): Promise<NotifyOutcome> {
-  const target = await deps.store.findNotification(job.complaintId, job.eventId);
-  if (!target) return 'gone';
   const dedupeKey = `notice-${job.eventId}`;
-  if (await deps.store.wasSent(dedupeKey)) return 'already-sent';
+  const found = await deps.store.findNotification(job.complaintId, job.eventId, dedupeKey);
+  if (!found) return 'gone';
+  if (found.sent) return 'already-sent';
+  const { target } = found;
   const message = composeNotice(deps.texts, target);
   // Keyed by the event and chat: a notify job retried after the send (before recordSent) does not send twice.
   await deps.sender.send(target.chat, [message], { key: noticeKey(job.eventId, target.chat) });

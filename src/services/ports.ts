@@ -190,9 +190,9 @@ export interface NotificationTarget {
 }
 
 export interface NotificationStore {
-  findNotification(complaintId: string, eventId: string): Promise<NotificationTarget | null>;
-  /** Claims the right to send this notice; false when it was already sent. */
-  wasSent(dedupeKey: string): Promise<boolean>;
+  /** The notice of an event, and whether one was already recorded under `dedupeKey`; null when the event is gone. */
+  findNotification(complaintId: string, eventId: string, dedupeKey: string): Promise<{ target: NotificationTarget; sent: boolean } | null>;
+  /** Records the sent notice (and its MESSAGE_OUT event) once per `dedupeKey`; a second call records nothing. */
   recordSent(target: NotificationTarget, dedupeKey: string, text: string, now: Date): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 /** Complaints in PostgreSQL: idempotent intake, lookups, notifications, recovery. */
-import { DUPLICATE_WINDOW_DAYS, pickDuplicate, type ComplaintStatus } from '../domain/index.js';
+import { DUPLICATE_WINDOW_DAYS, pickDuplicate, type Channel, type ComplaintStatus } from '../domain/index.js';
 import type {
+  ChatRef,
   ComplaintForLookup,
   ComplaintReader,
   IntakeRouting,
@@ -11,7 +12,7 @@ import type {
   PendingSubmission,
   StoredComplaint,
 } from '../services/ports.js';
-import { isUniqueViolation, type Db, type Pool } from './prisma.js';
+import type { Db, Pool } from './prisma.js';
 
 /** Routing data changes with a seed run, not per complaint: every intake job reads it from memory. */
 const ROUTING_TTL_MS = 30_000;
@@ -80,6 +81,51 @@ const SAVE_COMPLAINT = `WITH known AS (
   )
   SELECT (SELECT id FROM complaint) AS "complaintId",
     (SELECT min(id)::text FROM events WHERE type IN ('FORWARDED', 'STATUS_CHANGED')) AS "noticeEventId"`;
+
+/**
+ * A notice in one statement: the event with its complaint, the agency named (the event's, else the
+ * complaint's), the chats of complaints merged into it, the files of an answer (the ids the event
+ * names, in its order, that belong to this complaint) and whether it was already recorded as sent.
+ */
+const FIND_NOTICE = `SELECT e.type, e."toStatus", e.data, c."trackingCode", c.channel, c."chatId", c.language, c.confidential, a.name AS "agencyName",
+    coalesce((SELECT json_agg(json_build_object('channel', m.channel, 'chatId', m."chatId") ORDER BY m."createdAt", m.id)
+      FROM "Complaint" m WHERE m."mergedIntoId" = c.id), '[]'::json) AS merged,
+    coalesce((SELECT json_agg(json_build_object('id', f.id, 'mimeType', f."mimeType", 'originalName', f."originalName") ORDER BY array_position(ids.list, f.id::text))
+      FROM "Attachment" f WHERE f."complaintId" = c.id AND f.id::text = ANY(ids.list)), '[]'::json) AS files,
+    EXISTS (SELECT 1 FROM "Message" s WHERE s."dedupeKey" = $3) AS sent
+  FROM "ComplaintEvent" e
+  JOIN "Complaint" c ON c.id = e."complaintId"
+  LEFT JOIN "Agency" a ON a.id = coalesce(e."agencyId", c."agencyId")
+  CROSS JOIN LATERAL (SELECT CASE WHEN jsonb_typeof(e.data->'attachmentIds') = 'string' THEN string_to_array(e.data->>'attachmentIds', ',') ELSE '{}'::text[] END AS list) ids
+  WHERE e.id = $1::bigint AND e."complaintId" = $2::uuid`;
+
+interface NoticeRow {
+  type: NotificationTarget['event']['type'];
+  toStatus: ComplaintStatus | null;
+  /** The event's JSON data, as pg parses it. */
+  data: { [key: string]: unknown } | unknown[] | string | number | boolean | null;
+  trackingCode: string;
+  channel: Channel;
+  chatId: string;
+  language: string;
+  confidential: boolean;
+  agencyName: string | null;
+  merged: ChatRef[];
+  files: { id: string; mimeType: string; originalName: string | null }[];
+  sent: boolean;
+}
+
+/**
+ * The sent notice and its MESSAGE_OUT event in one statement: a notice already recorded under the
+ * same key inserts neither (as the unique violation did in the transaction before).
+ */
+const RECORD_SENT = `WITH sent AS (
+    INSERT INTO "Message" (id, "complaintId", channel, "chatId", direction, "dedupeKey", text, "createdAt")
+    VALUES (gen_random_uuid(), $1::uuid, $2::"Channel", $3, 'OUT'::"MessageDirection", $4, $5, ${utc('$6')})
+    ON CONFLICT ("dedupeKey") DO NOTHING
+    RETURNING 1)
+  INSERT INTO "ComplaintEvent" ("complaintId", type, "actorType", data, "createdAt")
+  SELECT $1::uuid, 'MESSAGE_OUT'::"EventType", 'SYSTEM'::"ActorType", $7::jsonb, ${utc('$6')} FROM sent`;
 
 export class PgComplaintStore implements IntakeStore, ComplaintReader, NotificationStore {
   private routing: { loadedAt: number; value: Promise<IntakeRouting> } | null = null;
@@ -240,35 +286,29 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     return (await this.db.submission.count({ where: { trackingCode, state: 'PENDING' } })) > 0;
   }
 
-  async findNotification(complaintId: string, eventId: string): Promise<NotificationTarget | null> {
-    const event = await this.db.complaintEvent.findFirst({
-      where: { id: BigInt(eventId), complaintId },
-      include: { complaint: { select: { trackingCode: true, channel: true, chatId: true, language: true } } },
-    });
-    if (!event) return null;
-    const complaintAgency = await this.db.complaint.findUnique({ where: { id: complaintId }, select: { agencyId: true, confidential: true, merged: { select: { channel: true, chatId: true } } } });
-    const agencyId = event.agencyId ?? complaintAgency?.agencyId ?? null;
-    const agency = agencyId ? await this.db.agency.findUnique({ where: { id: agencyId }, select: { name: true } }) : null;
-    const data = typeof event.data === 'object' && event.data !== null && !Array.isArray(event.data) ? event.data : {};
+  async findNotification(complaintId: string, eventId: string, dedupeKey: string): Promise<{ target: NotificationTarget; sent: boolean } | null> {
+    const { rows } = await this.pool.query<NoticeRow>(FIND_NOTICE, [eventId, complaintId, dedupeKey]);
+    const row = rows[0];
+    if (!row) return null;
+    const data = typeof row.data === 'object' && row.data !== null && !Array.isArray(row.data) ? row.data : {};
     const field = (name: string) => {
       const value = Object.entries(data).find(([k]) => k === name)?.[1];
       return typeof value === 'string' ? value : null;
     };
     const route = field('route');
-    const fileIds = (field('attachmentIds') ?? '').split(',').filter((id) => /^[0-9a-f-]{36}$/.test(id));
-    const files = fileIds.length ? await this.db.attachment.findMany({ where: { id: { in: fileIds }, complaintId }, select: { id: true, mimeType: true, originalName: true } }) : [];
-    return {
-      chat: { channel: event.complaint.channel, chatId: event.complaint.chatId },
-      alsoTell: (complaintAgency?.merged ?? []).map((m) => ({ channel: m.channel, chatId: m.chatId })),
-      confidential: complaintAgency?.confidential ?? true,
-      language: event.complaint.language === 'en' ? 'en' : 'id',
-      trackingCode: event.complaint.trackingCode,
+    const files = row.files;
+    const target: NotificationTarget = {
+      chat: { channel: row.channel, chatId: row.chatId },
+      alsoTell: row.merged.map((m) => ({ channel: m.channel, chatId: m.chatId })),
+      confidential: row.confidential,
+      language: row.language === 'en' ? 'en' : 'id',
+      trackingCode: row.trackingCode,
       complaintId,
       event: {
         id: eventId,
-        type: event.type,
-        toStatus: event.toStatus,
-        agencyName: agency?.name ?? null,
+        type: row.type,
+        toStatus: row.toStatus,
+        agencyName: row.agencyName,
         agencyKind: route === 'requested' || route === 'rule' || route === 'coordinator' ? route : null,
         action: field('action'),
         publicText: field('publicText'),
@@ -276,19 +316,10 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
         ...(files.length ? { media: files.map((f) => ({ attachmentId: f.id, mimeType: f.mimeType, ...(f.originalName ? { name: f.originalName } : {}) })) } : {}),
       },
     };
-  }
-
-  async wasSent(dedupeKey: string): Promise<boolean> {
-    return (await this.db.message.count({ where: { dedupeKey } })) > 0;
+    return { target, sent: row.sent };
   }
 
   async recordSent(target: NotificationTarget, dedupeKey: string, text: string, now: Date): Promise<void> {
-    const data = { complaintId: target.complaintId, channel: target.chat.channel, chatId: target.chat.chatId, direction: 'OUT' as const, dedupeKey, text, createdAt: now };
-    await this.db.$transaction(async (tx) => {
-      await tx.message.create({ data });
-      await tx.complaintEvent.create({ data: { complaintId: target.complaintId, type: 'MESSAGE_OUT', actorType: 'SYSTEM', data: { notice: target.event.id }, createdAt: now } });
-    }).catch((error: unknown) => {
-      if (!isUniqueViolation(error)) throw error;
-    });
+    await this.pool.query(RECORD_SENT, [target.complaintId, target.chat.channel, target.chat.chatId, dedupeKey, text, now.toISOString(), JSON.stringify({ notice: target.event.id })]);
   }
 }

@@ -54,7 +54,13 @@ describe('Telegram webhook: queued, answered at once, de-duplicated', () => {
     const channel = app.telegram!.runtime.channel;
     // The job "crashed" after the send and before recording it: the store says not sent, twice.
     const deps = {
-      store: { findNotification: real.findNotification.bind(real), wasSent: () => Promise.resolve(false), recordSent: () => Promise.resolve() },
+      store: {
+        findNotification: async (complaintId: string, eventId: string, dedupeKey: string) => {
+          const found = await real.findNotification(complaintId, eventId, dedupeKey);
+          return found && { ...found, sent: false };
+        },
+        recordSent: () => Promise.resolve(),
+      },
       sender: { send: (chat: { chatId: string }, messages: readonly { text: string }[], options?: { key?: string }) => channel.send(chat.chatId, messages, options?.key) },
       texts: app.flows.texts,
       now: () => new Date(),
