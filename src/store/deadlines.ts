@@ -106,7 +106,7 @@ export class BullDeadlineTimers implements DeadlineTimers {
 
   async scheduleNew(clocks: { complaintId: string; kind: DeadlineKind; times: { remindAt: Date | null; dueAt: Date } }[], now: Date): Promise<void> {
     const jobs = clocks.flatMap((c) => BullDeadlineTimers.jobs(c.complaintId, c.kind, c.times, now));
-    // One MULTI for all of them; a job id that exists already is left as it is (as `add` does).
+    // One pipelined round trip for all of them; a job id that exists already is left as it is (as `add` does).
     if (jobs.length > 0) await this.queue.addBulk(jobs);
   }
 
