@@ -24,6 +24,8 @@ const CASE_SELECT = `SELECT c.id, c."trackingCode", c.status, c.version, c."agen
   LEFT JOIN "Category" parent ON parent.id = cat."parentId"
   LEFT JOIN "Agency" a ON a.id = c."agencyId"
   LEFT JOIN "Complaint" d ON d.id = c."duplicateOfId"`;
+const CASE_BY_CODE = `${CASE_SELECT} WHERE c."trackingCode" = $1`;
+const CASE_BY_ID = `${CASE_SELECT} WHERE c.id = $1::uuid`;
 
 interface CaseRow {
   id: string;
@@ -78,12 +80,12 @@ export class PgCaseStore implements CaseStore {
   }
 
   async findCase(trackingCode: string): Promise<CaseRecord | null> {
-    const { rows } = await this.pool.query<CaseRow>(`${CASE_SELECT} WHERE c."trackingCode" = $1`, [trackingCode]);
+    const { rows } = await this.pool.query<CaseRow>({ name: 'case-by-code', text: CASE_BY_CODE, values: [trackingCode] });
     return rows[0] ? toCase(rows[0]) : null;
   }
 
   async findCaseById(id: string): Promise<CaseRecord | null> {
-    const { rows } = await this.pool.query<CaseRow>(`${CASE_SELECT} WHERE c.id = $1::uuid`, [id]);
+    const { rows } = await this.pool.query<CaseRow>({ name: 'case-by-id', text: CASE_BY_ID, values: [id] });
     return rows[0] ? toCase(rows[0]) : null;
   }
 
@@ -186,10 +188,10 @@ export class PgCaseStore implements CaseStore {
 
   async findOfficerChats(target: { agencyId: string | null; regionCode: string | null; assigneeId: string | null; koordinator: boolean }): Promise<ChatRef[]> {
     const statement = target.koordinator
-      ? { text: KOORDINATOR_CHATS, values: [] }
+      ? { name: 'officer-chats-koordinator', text: KOORDINATOR_CHATS, values: [] }
       : target.assigneeId
-        ? { text: ASSIGNEE_CHATS, values: [target.assigneeId] }
-        : { text: AGENCY_CHATS, values: [target.agencyId] };
+        ? { name: 'officer-chats-assignee', text: ASSIGNEE_CHATS, values: [target.assigneeId] }
+        : { name: 'officer-chats-agency', text: AGENCY_CHATS, values: [target.agencyId] };
     const { rows } = await this.pool.query<{ channel: Channel; chatId: string; region: string }>(statement);
     const region = target.regionCode ?? '';
     return rows

@@ -287,7 +287,7 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
   }
 
   async findNotification(complaintId: string, eventId: string, dedupeKey: string): Promise<{ target: NotificationTarget; sent: boolean } | null> {
-    const { rows } = await this.pool.query<NoticeRow>(FIND_NOTICE, [eventId, complaintId, dedupeKey]);
+    const { rows } = await this.pool.query<NoticeRow>({ name: 'notice-find', text: FIND_NOTICE, values: [eventId, complaintId, dedupeKey] });
     const row = rows[0];
     if (!row) return null;
     const data = typeof row.data === 'object' && row.data !== null && !Array.isArray(row.data) ? row.data : {};
@@ -320,6 +320,10 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
   }
 
   async recordSent(target: NotificationTarget, dedupeKey: string, text: string, now: Date): Promise<void> {
-    await this.pool.query(RECORD_SENT, [target.complaintId, target.chat.channel, target.chat.chatId, dedupeKey, text, now.toISOString(), JSON.stringify({ notice: target.event.id })]);
+    await this.pool.query({
+      name: 'notice-record',
+      text: RECORD_SENT,
+      values: [target.complaintId, target.chat.channel, target.chat.chatId, dedupeKey, text, now.toISOString(), JSON.stringify({ notice: target.event.id })],
+    });
   }
 }

@@ -30,16 +30,20 @@ export class PgDeadlineStore implements DeadlineStore {
   async insertDeadlines(rows: DeadlineRow[]): Promise<void> {
     if (rows.length === 0) return;
     const iso = (at: Date | null) => at?.toISOString() ?? null;
-    await this.pool.query(INSERT_DEADLINES, [
-      rows.map((r) => r.complaintId),
-      rows.map((r) => r.kind),
-      rows.map((r) => r.state),
-      rows.map((r) => r.dueAt.toISOString()),
-      rows.map((r) => iso(r.remindAt)),
-      rows.map((r) => r.remainingWorkingDays),
-      rows.map((r) => iso(r.remindedAt)),
-      rows.map((r) => iso(r.breachedAt)),
-    ]);
+    await this.pool.query({
+      name: 'deadlines-insert',
+      text: INSERT_DEADLINES,
+      values: [
+        rows.map((r) => r.complaintId),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.state),
+        rows.map((r) => r.dueAt.toISOString()),
+        rows.map((r) => iso(r.remindAt)),
+        rows.map((r) => r.remainingWorkingDays),
+        rows.map((r) => iso(r.remindedAt)),
+        rows.map((r) => iso(r.breachedAt)),
+      ],
+    });
   }
 
   async saveDeadlineIfActive(row: DeadlineRow, unreminded: boolean): Promise<boolean> {
