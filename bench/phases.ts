@@ -1,12 +1,15 @@
 /** Message latency and sustained messages per second (the pipeline phase is in pipeline.ts). */
 import { performance } from 'node:perf_hooks';
 import type { App } from '../src/app.js';
+import type { Config } from '../src/config.js';
 import { Citizen, type CitizenOptions } from './citizen.js';
 import { drainQueues, post, progress } from './harness.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { lanes, startProbe, summarise, type LatencySummary, type ProbeReading, type Rng } from './stats.js';
 
 export interface PhaseContext {
   app: App;
+  config: Config;
   rng: Rng;
   signal: AbortSignal;
 }
@@ -117,6 +120,99 @@ export async function throughputPhase(ctx: PhaseContext, options: { seconds: num
     concurrency: options.concurrency,
     submissions: codes.length - options.codes.length,
     lookups,
+    errors,
+    latency: summarise(samples),
+    probe,
+  };
+}
+
+export interface PacedResult {
+  targetRatePerSecond: number;
+  /** Messages answered over the time from the first send to the last answer. */
+  ratePerSecond: number;
+  messages: number;
+  seconds: number;
+  /** The most messages waiting for their answer at once: stays small while the service keeps up. */
+  maxInFlight: number;
+  submissions: number;
+  errors: number;
+  latency: LatencySummary;
+  probe: ProbeReading;
+}
+
+/**
+ * Phase 1b: a steady 1,000 messages a second the way people send them. About `rate × think` citizens each
+ * wait a random pause (0 to 2 × `thinkMs`, so `thinkMs` on average) after the bot's answer before
+ * their next message, and a citizen who finished is followed by a new one. The first pause is spread
+ * over one `thinkMs` so the run does not open with a wave of new chats, and only messages sent after
+ * that ramp count. Unlike the closed loops of `latencyPhase` (which settle where the CPU is full and
+ * measure concurrency over throughput), the rate here does not depend on the answers being fast, so
+ * each message's time includes the queueing that rate causes: issue 2's "p99 under 20 ms, 1,000
+ * messages/s sustained". Citizens file their reports as they go, so intake runs alongside (~1 in 13).
+ */
+/** About how many messages a citizen sends to file a report. */
+const FORM_MESSAGES = 13;
+
+export async function pacedPhase(ctx: PhaseContext, options: { rate: number; seconds: number; thinkMs: number }): Promise<PacedResult> {
+  const samples: number[] = [];
+  let errors = 0;
+  let submissions = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  // Each citizen sends one message per pause plus answer time (taken as 25 ms): enough of them for `rate`.
+  const population = Math.max(1, Math.ceil((options.rate * (options.thinkMs + 25)) / 1000));
+  // Each citizen is walked a random part of its form first (untimed), so they finish at different
+  // times and the reports trickle in at the steady rate instead of arriving in one wave.
+  const citizens = Array.from({ length: population }, () => new Citizen(ctx.rng, { slipRate: 0.1 }));
+  const primed = citizens.map((citizen) => ({ citizen, steps: Math.floor(ctx.rng.next() * FORM_MESSAGES) }));
+  let next = 0;
+  await lanes(32, async () => {
+    while (next < primed.length && !ctx.signal.aborted) {
+      const { citizen, steps } = primed[next++]!;
+      let taken = 0;
+      await walk(ctx, citizen, () => taken++, () => taken >= steps);
+    }
+  });
+  await drainQueues(ctx.app);
+  const started = performance.now();
+  const rampEnd = started + options.thinkMs;
+  const end = rampEnd + options.seconds * 1000;
+  let stop: (() => ProbeReading) | null = null;
+  const probeAt = setTimeout(() => (stop = startProbe()), options.thinkMs);
+  let taken = 0;
+  await lanes(population, async () => {
+    let citizen = citizens[taken++]!;
+    if (citizen.done) citizen = new Citizen(ctx.rng, { slipRate: 0.1 });
+    await sleep(ctx.rng.next() * options.thinkMs);
+    while (performance.now() < end && !ctx.signal.aborted) {
+      const counted = performance.now() >= rampEnd;
+      if (counted) maxInFlight = Math.max(maxInFlight, ++inFlight);
+      try {
+        const { outcome, ms } = await post(ctx.app, citizen.next());
+        if (counted) samples.push(ms);
+        citizen.read(outcome);
+        if (counted && citizen.trackingCode) submissions++;
+      } catch (error) {
+        errors++;
+        progress(`paced: citizen ${citizen.chatId} failed: ${error instanceof Error ? error.message : String(error)}`);
+        citizen = new Citizen(ctx.rng, { slipRate: 0.1 });
+      } finally {
+        if (counted) inFlight--;
+      }
+      if (citizen.done) citizen = new Citizen(ctx.rng, { slipRate: 0.1 });
+      await sleep(ctx.rng.next() * 2 * options.thinkMs);
+    }
+  });
+  clearTimeout(probeAt);
+  const probe = (stop ?? startProbe())();
+  const seconds = options.seconds;
+  return {
+    targetRatePerSecond: options.rate,
+    ratePerSecond: Math.round(samples.length / seconds),
+    messages: samples.length,
+    seconds,
+    maxInFlight,
+    submissions,
     errors,
     latency: summarise(samples),
     probe,

@@ -1,11 +1,11 @@
 /** Phase 3: confirmed submission → complaint stored, routed and its notice queued. */
 import { performance } from 'node:perf_hooks';
-import { QueueEvents, type Job } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { App } from '../src/app.js';
 import { QUEUE } from '../src/queue/queues.js';
 import { Citizen } from './citizen.js';
-import { drainQueues, post, progress } from './harness.js';
+import { drainQueues, post, progress, watchIntake } from './harness.js';
 import { walk, type PhaseContext } from './phases.js';
 import { lanes, sleepUntil, startProbe, summarise, type LatencySummary, type ProbeReading } from './stats.js';
 
@@ -68,19 +68,8 @@ export async function pipelinePhase(ctx: PhaseContext, options: PipelineOptions)
   const ready = citizens.filter((c) => c.atSummary);
   await drainQueues(app);
 
-  const intake = app.workers.find((w) => w.name === QUEUE.intake);
-  if (!intake) throw new Error('no intake worker: the bench needs role "all"');
-  const intakeQueueWait: number[] = [];
-  const intakeProcessing: number[] = [];
   let intakeFailures = 0;
-  const onCompleted = (job: Job) => {
-    if (job.processedOn === undefined || job.finishedOn === undefined) return;
-    intakeQueueWait.push(job.processedOn - job.timestamp);
-    intakeProcessing.push(job.finishedOn - job.processedOn);
-  };
-  const onFailed = () => intakeFailures++;
-  intake.on('completed', onCompleted);
-  intake.on('failed', onFailed);
+  const watch = await watchIntake(ctx, { completed: () => undefined, failed: () => intakeFailures++ });
 
   const noticeQueuedAt = new Map<string, number>();
   const connection = new Redis(options.redis.url, { maxRetriesPerRequest: null });
@@ -126,12 +115,20 @@ export async function pipelinePhase(ctx: PhaseContext, options: PipelineOptions)
     await drainQueues(app, 60_000).catch((error: unknown) => progress(`pipeline: ${error instanceof Error ? error.message : String(error)}`));
     probe = stop();
   } finally {
-    intake.off('completed', onCompleted);
-    intake.off('failed', onFailed);
+    await watch.close();
     await events.close();
     connection.disconnect();
   }
 
+  // The intake jobs' own timestamps (ms), read after the clock: the job id is the tracking code.
+  const intakeQueueWait: number[] = [];
+  const intakeProcessing: number[] = [];
+  for (const code of returnedAt.keys()) {
+    const job = await app.queues.intake.getJob(code);
+    if (job?.processedOn === undefined || job.finishedOn === undefined) continue;
+    intakeQueueWait.push(job.processedOn - job.timestamp);
+    intakeProcessing.push(job.finishedOn - job.processedOn);
+  }
   const notices = await noticeJobs(app, [...returnedAt.keys()]);
   const latencies: number[] = [];
   const fromSend: number[] = [];

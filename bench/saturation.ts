@@ -5,10 +5,8 @@
  * stored, routed, its notice queued and case handling done).
  */
 import { performance } from 'node:perf_hooks';
-import type { Job } from 'bullmq';
-import { QUEUE } from '../src/queue/queues.js';
 import { Citizen } from './citizen.js';
-import { drainQueues, post, progress } from './harness.js';
+import { drainQueues, post, progress, watchIntake } from './harness.js';
 import { walk, type PhaseContext } from './phases.js';
 import { lanes, startProbe, type ProbeReading } from './stats.js';
 
@@ -39,18 +37,16 @@ export async function saturationPhase(ctx: PhaseContext, options: { count: numbe
   // What earlier phases left queued would be counted here: wait for it (and say so if it does not drain).
   await drainQueues(app, 180_000).catch((error: unknown) => progress(`saturation: ${error instanceof Error ? error.message : String(error)}; figures include that backlog`));
 
-  const intake = app.workers.find((w) => w.name === QUEUE.intake);
-  if (!intake) throw new Error('no intake worker: the bench needs role "all"');
   let done = 0;
   let failures = 0;
   let finish: () => void = () => undefined;
   const allDone = new Promise<void>((resolve) => (finish = resolve));
-  const onCompleted = (_job: Job) => {
-    if (++done >= ready.length) finish();
-  };
-  const onFailed = () => failures++;
-  intake.on('completed', onCompleted);
-  intake.on('failed', onFailed);
+  const watch = await watchIntake(ctx, {
+    completed: () => {
+      if (++done >= ready.length) finish();
+    },
+    failed: () => failures++,
+  });
   progress(`saturation: ${ready.length} confirmations as fast as ${options.lanes} lanes send`);
   const stop = startProbe();
   const started = performance.now();
@@ -65,8 +61,7 @@ export async function saturationPhase(ctx: PhaseContext, options: { count: numbe
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, 120_000).unref());
     await Promise.race([allDone, timeout]);
   } finally {
-    intake.off('completed', onCompleted);
-    intake.off('failed', onFailed);
+    await watch.close();
   }
   const seconds = (performance.now() - started) / 1000;
   const probe = stop();

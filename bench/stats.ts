@@ -1,4 +1,5 @@
 /** Small measuring tools: percentiles, a seeded random source, lanes of concurrent work, resource probes. */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -65,17 +66,38 @@ export interface ProbeReading {
    * PostgreSQL, Redis, and anything else running. Much more than node + ~30 means someone else is busy.
    */
   machineCpuPercent: number;
+  /** The worker child process's CPU over the wall time (0 when the workers run in this process). */
+  workerCpuPercent: number;
   /** How late timers fired: a saturated event loop shows here before anywhere else. */
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
 }
 
-/** CPU and event-loop delay of this process over one phase. */
+let workerPid: number | null = null;
+/** The bench's worker child process, counted by every probe from now on (null: none). */
+export function trackWorkerProcess(pid: number | null): void {
+  workerPid = pid;
+}
+
+/** utime + stime of a process in ms, from /proc (0 when it is gone or /proc is not there). */
+function processCpuMs(pid: number | null): number {
+  if (pid === null) return 0;
+  try {
+    // Fields after the ")" of the command name: state is 1st, utime the 12th, stime the 13th (clock ticks, 100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU and event-loop delay of this process (and the worker child's CPU) over one phase. */
 export function startProbe(): () => ProbeReading {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
   const cpu = process.cpuUsage();
   const machine = machineBusyMs();
+  const worker = processCpuMs(workerPid);
   const started = performance.now();
   return () => {
     histogram.disable();
@@ -85,6 +107,7 @@ export function startProbe(): () => ProbeReading {
       wallSeconds: round(wall),
       nodeCpuPercent: round(((used.user + used.system) / 1e6 / wall) * 100, 1),
       machineCpuPercent: round(((machineBusyMs() - machine) / 1000 / wall) * 100, 1),
+      workerCpuPercent: round(((processCpuMs(workerPid) - worker) / 1000 / wall) * 100, 1),
       eventLoopDelayP99Ms: round(histogram.percentile(99) / 1e6),
       eventLoopDelayMaxMs: round(histogram.max / 1e6),
     };

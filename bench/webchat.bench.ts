@@ -6,10 +6,11 @@
  *
  * `messageSerial` is the same walk one message at a time: the service time without queueing, the
  * floor under `message` (with 16 chats in flight a message also waits for the others' CPU).
+ * `paced` sends messages at a fixed rate (open loop) and times each: issue 2's message target.
  *
  * Knobs (environment): BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SEED, BENCH_WARMUP_CITIZENS,
  * BENCH_SERIAL_CITIZENS, BENCH_CITIZENS, BENCH_LATENCY_CONCURRENCY, BENCH_SECONDS (throughput),
- * BENCH_CONCURRENCY (throughput), BENCH_PIPELINE_RATE, BENCH_PIPELINE_SECONDS (issue 2: under 100/s),
+ * BENCH_CONCURRENCY (throughput), BENCH_MESSAGE_RATE, BENCH_MESSAGE_SECONDS, BENCH_MESSAGE_THINK_MS (paced: issue 2's p99 at 1,000/s), BENCH_PIPELINE_RATE, BENCH_PIPELINE_SECONDS (issue 2: under 100/s),
  * BENCH_FIXED_RATE, BENCH_FIXED_SECONDS (issue 7: submit→routed at 500/s), BENCH_SATURATION_COMPLAINTS,
  * BENCH_SATURATION_LANES, BENCH_QUEUE_JOBS, BENCH_INSERT_SECONDS, BENCH_INSERT_CONCURRENCY,
  * BENCH_OFFICER_SHARE (share of the latency phase's complaints officers answer), BENCH_OFFICER_LANES.
@@ -22,7 +23,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { drainQueues, progress, withBenchApp } from './harness.js';
 import { officerPhase } from './officers.js';
-import { latencyPhase, throughputPhase, type PhaseContext } from './phases.js';
+import { latencyPhase, pacedPhase, throughputPhase, type PhaseContext } from './phases.js';
 import { insertBaseline, queueBaseline } from './baselines.js';
 import { pipelinePhase } from './pipeline.js';
 import { saturationPhase } from './saturation.js';
@@ -37,6 +38,9 @@ const SettingsSchema = z.object({
   BENCH_LATENCY_CONCURRENCY: count.default(16),
   BENCH_SECONDS: z.coerce.number().positive().default(10),
   BENCH_CONCURRENCY: count.default(64),
+  BENCH_MESSAGE_RATE: z.coerce.number().positive().default(1000),
+  BENCH_MESSAGE_SECONDS: z.coerce.number().positive().default(6),
+  BENCH_MESSAGE_THINK_MS: count.default(1000),
   BENCH_PIPELINE_RATE: z.coerce.number().positive().default(50),
   BENCH_PIPELINE_SECONDS: z.coerce.number().positive().default(4),
   BENCH_FIXED_RATE: z.coerce.number().positive().default(500),
@@ -48,6 +52,7 @@ const SettingsSchema = z.object({
   BENCH_INSERT_CONCURRENCY: count.default(16),
   BENCH_OFFICER_SHARE: z.coerce.number().min(0).max(1).default(0.5),
   BENCH_OFFICER_LANES: count.default(8),
+  BENCH_WORKERS: z.enum(['inline', 'process']).default('inline'),
 });
 
 class Interrupted extends Error {}
@@ -76,9 +81,9 @@ async function main(): Promise<void> {
   const rssStart = rssMb();
   const loadAverage1m = Number(os.loadavg()[0]!.toFixed(2));
 
-  const result = await withBenchApp(async ({ app, config, versions }) => {
+  const result = await withBenchApp(settings.BENCH_WORKERS, async ({ app, config, versions, workers }) => {
     const rssReady = rssMb();
-    const ctx: PhaseContext = { app, rng: new Rng(settings.BENCH_SEED), signal: controller.signal };
+    const ctx: PhaseContext = { app, config, rng: new Rng(settings.BENCH_SEED), signal: controller.signal };
     /** Runs a phase, then stops the run (through withBenchApp's clean-up) if Ctrl-C came meanwhile. */
     const phase = async <T>(run: () => Promise<T>): Promise<T> => {
       const value = await run();
@@ -101,6 +106,10 @@ async function main(): Promise<void> {
     progress(`throughput: ${settings.BENCH_SECONDS} s, ${settings.BENCH_CONCURRENCY} chats in flight`);
     const throughput = await phase(() => throughputPhase(ctx, { seconds: settings.BENCH_SECONDS, concurrency: settings.BENCH_CONCURRENCY, codes: latency.codes }));
     progress(`throughput: ${throughput.perSecond} messages/s (${throughput.messages} in ${throughput.seconds} s)`);
+
+    progress(`paced: ${settings.BENCH_MESSAGE_RATE} messages/s for ${settings.BENCH_MESSAGE_SECONDS} s (citizens pausing ${settings.BENCH_MESSAGE_THINK_MS} ms on average)`);
+    const paced = await phase(() => pacedPhase(ctx, { rate: settings.BENCH_MESSAGE_RATE, seconds: settings.BENCH_MESSAGE_SECONDS, thinkMs: settings.BENCH_MESSAGE_THINK_MS }));
+    progress(`paced: ${paced.ratePerSecond}/s answered, p50 ${paced.latency.p50Ms} ms, p99 ${paced.latency.p99Ms} ms, at most ${paced.maxInFlight} in flight, ${paced.errors} errors`);
 
     progress(`officers: answering ${Math.round(settings.BENCH_OFFICER_SHARE * 100)} % of the ${latency.filed.length} reports of the latency phase, ${settings.BENCH_OFFICER_LANES} lanes`);
     const officers = await phase(() => officerPhase(ctx, { filed: latency.filed, share: settings.BENCH_OFFICER_SHARE, lanes: settings.BENCH_OFFICER_LANES }));
@@ -127,20 +136,26 @@ async function main(): Promise<void> {
     progress(`baseline insert: prisma ${insertBase.prismaPerSecond}/s, raw pg ${insertBase.rawPgPerSecond}/s`);
 
     const { codes: _codes, filed: _filed, ...message } = latency;
-    // PostgreSQL and Redis take 40-70 points of machine CPU on top of node here; much more than that
+    // PostgreSQL and Redis take 40-70 points of machine CPU on top of node (and the worker child) here; much more than that
     // means another process was busy too, and the figures of that phase are not to be trusted.
-    const probes = { messageSerial: messageSerial.probe, message: message.probe, throughput: throughput.probe, officers: officers.probe, pipeline: pipeline.probe, fixedRate: fixedRate.probe, saturation: saturation.probe };
+    const probes = { messageSerial: messageSerial.probe, message: message.probe, throughput: throughput.probe, paced: paced.probe, officers: officers.probe, pipeline: pipeline.probe, fixedRate: fixedRate.probe, saturation: saturation.probe };
     const contended = Object.entries(probes)
-      .filter(([, probe]) => probe.machineCpuPercent - probe.nodeCpuPercent > 90)
+      .filter(([, probe]) => probe.machineCpuPercent - probe.nodeCpuPercent - probe.workerCpuPercent > 90)
       .map(([name]) => name);
     if (contended.length > 0) progress(`warning: the machine was busy with other work during ${contended.join(', ')}; rerun on a quiet machine`);
     // The ceiling a complaint pipeline could reach on this machine if it were one no-op job plus one insert.
     const ceiling = 1 / (1 / queueBase.jobsPerSecond + 1 / insertBase.prismaPerSecond);
     const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+    // Answered at the target rate (a few percent lost to timer slack is still the rate), none failed, p99 under the bar.
+    const pacedMeets =
+      paced.targetRatePerSecond >= TARGET.messagesPerSecond && paced.ratePerSecond >= 0.97 * paced.targetRatePerSecond && paced.errors === 0 && paced.latency.p99Ms < TARGET.messageP99Ms;
     const headline = {
       inbound_msgs_per_s: throughput.perSecond,
       msg_p50_ms: message.p50Ms,
       msg_p99_ms: message.p99Ms,
+      msg_paced_rate_per_s: paced.ratePerSecond,
+      msg_paced_p50_ms: paced.latency.p50Ms,
+      msg_paced_p99_ms: paced.latency.p99Ms,
       complaints_per_s: saturation.complaintsPerSecond,
       submit_to_routed_rate_per_s: fixedRate.ratePerSecond,
       submit_to_routed_p50_ms: fixedRate.p50Ms,
@@ -167,10 +182,11 @@ async function main(): Promise<void> {
       targets7: {
         efficiencyAtLeast0_8: headline.pipeline_efficiency >= TARGET.efficiency,
         fixedRateP99AtMost5xQueue: headline.submit_to_routed_p99_vs_queue_p99 !== null && headline.submit_to_routed_p99_vs_queue_p99 <= TARGET.fixedRateP99Ratio && fixedRate.completed === fixedRate.submissions,
-        atLeast1000MessagesPerSecondP99Under20ms: throughput.perSecond >= TARGET.messagesPerSecond && message.p99Ms < TARGET.messageP99Ms,
+        atLeast1000MessagesPerSecondP99Under20ms: pacedMeets,
         atMost1KbPerOpenForm: saturation.sessionBytesPerOpenForm > 0 && saturation.sessionBytesPerOpenForm <= TARGET.sessionBytes,
       },
       bench: 'webchat',
+      workers,
       commit: commit(),
       node: process.version,
       cpus: os.cpus().length,
@@ -184,6 +200,7 @@ async function main(): Promise<void> {
       message,
       messageSerial,
       throughput,
+      paced,
       officers,
       pipeline,
       fixedRate,
@@ -191,7 +208,8 @@ async function main(): Promise<void> {
       baselines: { queue: queueBase, insert: insertBase },
       rssMb: { start: rssStart, ready: rssReady, end: rssMb(), peak: rss.peak() },
       targets: {
-        messageP99Under20ms: message.count > 0 && message.p99Ms < TARGET.messageP99Ms,
+        messageP99Under20msAt1000PerSecond: pacedMeets,
+        serialMessageP99Under20ms: messageSerial.count > 0 && messageSerial.p99Ms < TARGET.messageP99Ms,
         atLeast1000MessagesPerSecond: throughput.perSecond >= TARGET.messagesPerSecond,
         pipelineP99Under1s:
           pipeline.ratePerSecond < TARGET.pipelineRate && pipeline.completed === pipeline.submissions && pipeline.verified === pipeline.submissions && pipeline.submissions > 0 && pipeline.p99Ms < TARGET.pipelineP99Ms,
