@@ -41,7 +41,7 @@ const SettingsSchema = z.object({
   BENCH_MESSAGE_RATE: z.coerce.number().positive().default(1000),
   BENCH_MESSAGE_SECONDS: z.coerce.number().positive().default(6),
   BENCH_MESSAGE_THINK_MS: count.default(1000),
-  BENCH_PIPELINE_RATE: z.coerce.number().positive().default(50),
+  BENCH_PIPELINE_RATE: z.coerce.number().positive().default(90),
   BENCH_PIPELINE_SECONDS: z.coerce.number().positive().default(4),
   BENCH_FIXED_RATE: z.coerce.number().positive().default(500),
   BENCH_FIXED_SECONDS: z.coerce.number().positive().default(3),
