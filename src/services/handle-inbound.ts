@@ -80,7 +80,9 @@ async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise
       handled = true;
     });
   } finally {
-    await entry.leave(handled && !entry.seen).catch(() => undefined);
+    // Not awaited: the replies are with the channel already, and the command is issued here, before
+    // this chat's next message can try to enter on the same connection, so Redis runs it first.
+    entry.leave(handled && !entry.seen).catch(() => undefined);
   }
 }
 
