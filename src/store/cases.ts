@@ -27,34 +27,13 @@ const CASE_SELECT = `SELECT c.id, c."trackingCode", c.status, c.version, c."agen
 const CASE_BY_CODE = `${CASE_SELECT} WHERE c."trackingCode" = $1`;
 const CASE_BY_ID = `${CASE_SELECT} WHERE c.id = $1::uuid`;
 
-interface CaseRow {
-  id: string;
-  trackingCode: string;
-  status: ComplaintStatus;
-  version: number;
-  agencyId: string | null;
-  agencyName: string | null;
-  regionCode: string | null;
-  copyAgencyIds: string[];
-  holdReturnStatus: ComplaintStatus | null;
-  assigneeId: string | null;
-  title: string;
-  description: string;
-  categoryName: string;
+/** A case as the statement returns it: the record's columns, with the chat, tier and language still raw. */
+interface CaseRow extends Omit<CaseRecord, 'resolutionTier' | 'chat' | 'language'> {
   tier: ResolutionTier;
   parentTier: ResolutionTier | null;
-  anonymous: boolean;
-  confidential: boolean;
-  submittedAt: Date;
-  forwardedAt: Date | null;
-  followedUpAt: Date | null;
   channel: Channel;
   chatId: string;
-  citizenId: string;
   language: string;
-  mergedIntoId: string | null;
-  duplicateOfCode: string | null;
-  attachmentCount: number;
 }
 
 /** Linked chats of officers, oldest officer first; `region` is their agency's, for the koordinator's filter. */
