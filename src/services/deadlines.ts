@@ -25,8 +25,11 @@ export interface DeadlineRow {
 export interface DeadlineStore {
   findDeadlines(complaintId: string): Promise<DeadlineRow[]>;
   saveDeadline(row: DeadlineRow): Promise<void>;
-  /** Writes the first clocks of a complaint in one statement; a clock that already exists is left as it is. */
-  insertDeadlines(rows: DeadlineRow[]): Promise<void>;
+  /**
+   * Writes the first clocks of a complaint in one statement, only while the complaint is still at
+   * `version` (nobody acted on it); a clock that already exists is left as it is. Returns the kinds written.
+   */
+  insertDeadlines(rows: DeadlineRow[], version: number): Promise<DeadlineKind[]>;
   /** Saves only if the clock is still ACTIVE (and, with `unreminded`, not yet reminded): timer and sweep may race. */
   saveDeadlineIfActive(row: DeadlineRow, unreminded: boolean): Promise<boolean>;
   /** ACTIVE clocks whose reminder or deadline time has come. */
@@ -147,8 +150,10 @@ export async function startDeadlines(deps: DeadlineDeps, c: CaseRecord, now: Dat
   const zone = (await deps.store.timeZoneOf(c.regionCode)) ?? deps.defaultTimeZone;
   const steps = planClocks(deps, c, new Map(), zone, now, []);
   if (steps.length === 0) return;
-  await deps.store.insertDeadlines(steps.map((s) => s.row));
-  await deps.timers.scheduleNew(steps.flatMap((s) => (s.timer ? [{ complaintId: c.id, kind: s.kind, times: s.timer }] : [])), now);
+  const written = new Set(await deps.store.insertDeadlines(steps.map((s) => s.row), c.version));
+  // Nothing written: an officer acted in the meantime (or a re-plan got there first); plan as for any change.
+  if (written.size === 0) return syncDeadlines(deps, c.id, now);
+  await deps.timers.scheduleNew(steps.flatMap((s) => (s.timer && written.has(s.kind) ? [{ complaintId: c.id, kind: s.kind, times: s.timer }] : [])), now);
 }
 
 const KIND_WORD: Record<DeadlineKind, string> = {

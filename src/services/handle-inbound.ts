@@ -58,9 +58,9 @@ export function createInboundHandler(deps: InboundDeps) {
 }
 
 /**
- * Two Redis round trips a message: entering the chat's gate (lock + "seen before?") and leaving it
- * (mark seen + unlock). The mark is written on leaving, so the session row also records the last
- * message it took: a redelivery after a crash between the save and the leave is still recognised.
+ * Redis on the way in: one round trip takes the chat's lock and says whether the message was handled
+ * before. The mark that it has been is written as soon as its effect is saved (before an officer's
+ * command runs), and the session row keeps the last message it took too, for a crash in between.
  */
 async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise<InboundOutcome> {
   const chat: ChatRef = { channel: message.channel, chatId: message.chatId };
@@ -71,18 +71,23 @@ async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise
     throw new BusyError(error);
   }
   if (!entry) throw new BusyError();
-  // Officers' messages count as handled even if their command fails: it is answered, not retried.
-  let handled = entry.seen || (deps.desk?.isForDesk(message) ?? false);
+  const gate = entry;
+  // Issued now and not awaited: it travels with the replies' write on the same connection.
+  const markHandled = () => {
+    gate.markHandled().catch(() => undefined);
+  };
   try {
-    if (entry.seen) return { kind: 'duplicate' };
-    if (deps.desk && handled) return await officerTurn(deps.desk, deps.sender, chat, message);
-    return await stepAndSave(deps, chat, message, () => {
-      handled = true;
-    });
+    if (gate.seen) return { kind: 'duplicate' };
+    if (deps.desk?.isForDesk(message)) {
+      // Officers' messages count as handled before their command runs: answered once, never retried.
+      markHandled();
+      return await officerTurn(deps.desk, deps.sender, chat, message);
+    }
+    return await stepAndSave(deps, chat, message, markHandled);
   } finally {
-    // Not awaited: the replies are with the channel already, and the command is issued here, before
-    // this chat's next message can try to enter on the same connection, so Redis runs it first.
-    entry.leave(handled && !entry.seen).catch(() => undefined);
+    // Not awaited either: the replies are with the channel already, and the command is issued here,
+    // before this chat's next message can try to enter on the same connection, so Redis runs it first.
+    gate.leave().catch(() => undefined);
   }
 }
 
@@ -186,7 +191,7 @@ export function createFlowStarter(deps: InboundDeps, now: () => Date) {
       const saved = await deps.sessions.saveSession(chat, result.state, { expectedVersion: stored?.version ?? null, expiresAt: expiry(result.state, deps.settings.idleMinutes) });
       if (saved === 'saved') await deps.sender.send(chat, result.messages);
     } finally {
-      await entry.leave(false).catch(() => undefined);
+      await entry.leave().catch(() => undefined);
     }
   };
 }

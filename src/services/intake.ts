@@ -31,9 +31,10 @@ export async function storeSubmission(deps: IntakeDeps, trackingCode: string): P
     throw new InvalidSubmissionError(message);
   }
   const form = parsed.data;
+  // The routing is cached (30 s): re-read for a category added a moment ago. An agency the citizen
+  // named counts if the cache has it active; one switched on or off within the TTL is judged by the cache.
   let routing = await deps.store.findRoutingRules();
-  const stale = !routing.parentOf.has(form.categoryId) || (form.requestedAgencyId !== null && !routing.activeAgencyIds.has(form.requestedAgencyId));
-  if (stale) routing = await deps.store.findRoutingRules(true);
+  if (!routing.parentOf.has(form.categoryId)) routing = await deps.store.findRoutingRules(true);
   const { rules, coordinators, parentOf, activeAgencyIds } = routing;
   if (!parentOf.has(form.categoryId)) {
     const message = `submission ${trackingCode} names unknown category ${form.categoryId}`;

@@ -43,8 +43,8 @@ export interface SessionStore {
 
 /**
  * A short exclusive hold on one chat across processes, with the inbound de-duplication marks:
- * `enter` takes the hold and says whether this message was handled before; `leave(true)` marks it
- * handled as it lets go.
+ * `enter` takes the hold and says whether this message was handled before; `markHandled` records
+ * that it has been (as soon as its effect is saved); `leave` lets go.
  */
 export interface ChatGate {
   /** null when the chat stayed busy for `waitMs`; a null message id takes the hold only. */
@@ -53,7 +53,8 @@ export interface ChatGate {
 
 export interface GateEntry {
   seen: boolean;
-  leave(handled: boolean): Promise<void>;
+  markHandled(): Promise<void>;
+  leave(): Promise<void>;
 }
 
 export interface InboundDedupe {

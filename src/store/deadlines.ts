@@ -11,7 +11,9 @@ const INSERT_DEADLINES = `INSERT INTO "ComplaintDeadline" ("complaintId", kind, 
   SELECT r.complaint, r.kind, r.state, ${utc('r.due')}, ${utc('r.remind')}, r.remaining, ${utc('r.reminded')}, ${utc('r.breached')}, CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
   FROM unnest($1::uuid[], $2::"DeadlineKind"[], $3::"DeadlineState"[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[])
     AS r(complaint, kind, state, due, remind, remaining, reminded, breached)
-  ON CONFLICT ("complaintId", kind) DO NOTHING`;
+  WHERE EXISTS (SELECT 1 FROM "Complaint" c WHERE c.id = r.complaint AND c.version = $9)
+  ON CONFLICT ("complaintId", kind) DO NOTHING
+  RETURNING kind`;
 
 export class PgDeadlineStore implements DeadlineStore {
   private readonly zones = new Map<string, string | null>();
@@ -27,10 +29,10 @@ export class PgDeadlineStore implements DeadlineStore {
     await this.db.complaintDeadline.upsert({ where: { complaintId_kind: { complaintId, kind } }, create: row, update: data });
   }
 
-  async insertDeadlines(rows: DeadlineRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  async insertDeadlines(rows: DeadlineRow[], version: number): Promise<DeadlineKind[]> {
+    if (rows.length === 0) return [];
     const iso = (at: Date | null) => at?.toISOString() ?? null;
-    await this.pool.query({
+    const { rows: written } = await this.pool.query<{ kind: DeadlineKind }>({
       name: 'deadlines-insert',
       text: INSERT_DEADLINES,
       values: [
@@ -42,8 +44,10 @@ export class PgDeadlineStore implements DeadlineStore {
         rows.map((r) => r.remainingWorkingDays),
         rows.map((r) => iso(r.remindedAt)),
         rows.map((r) => iso(r.breachedAt)),
+        version,
       ],
     });
+    return written.map((row) => row.kind);
   }
 
   async saveDeadlineIfActive(row: DeadlineRow, unreminded: boolean): Promise<boolean> {

@@ -52,29 +52,32 @@ class LuaScript {
 const ENTER = new LuaScript(`if not redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
 if KEYS[2] and redis.call('exists', KEYS[2]) == 1 then return 2 end
 return 1`);
-/** Marks the message (KEYS[2], optional) seen, and frees the lock (KEYS[1]) if this holder still has it. */
-const LEAVE = new LuaScript(`if KEYS[2] then redis.call('set', KEYS[2], '1', 'EX', ARGV[2]) end
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+/** Frees the lock (KEYS[1]) if this holder still has it. */
+const LEAVE = new LuaScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0`);
 
 /**
  * The per-chat lock and the inbound de-duplication marks in one: entering takes the lock and reads
- * the message's mark in one round trip, leaving writes the mark and frees the lock in one more.
+ * the message's mark in one round trip; the mark and the unlock are one command each.
  */
 export class RedisChatGate implements ChatGate {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
   async enter(chat: ChatRef, platformMessageId: string | null, waitMs: number): Promise<GateEntry | null> {
-    const keys = [`${this.prefix}:lock:chat:${chat.channel}:${chat.chatId}`, ...(platformMessageId === null ? [] : [seenKey(this.prefix, chat, platformMessageId)])];
+    const lock = `${this.prefix}:lock:chat:${chat.channel}:${chat.chatId}`;
+    const seen = platformMessageId === null ? null : seenKey(this.prefix, chat, platformMessageId);
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-      const entered = await ENTER.run(this.redis, keys, [token, LOCK_TTL_MS]);
+      const entered = await ENTER.run(this.redis, seen === null ? [lock] : [lock, seen], [token, LOCK_TTL_MS]);
       if (entered !== 0) {
         return {
           seen: entered === 2,
-          leave: async (handled) => {
-            await LEAVE.run(this.redis, handled ? keys : keys.slice(0, 1), [token, DEDUPE_TTL_SECONDS]);
+          markHandled: async () => {
+            if (seen !== null) await this.redis.set(seen, '1', 'EX', DEDUPE_TTL_SECONDS);
+          },
+          leave: async () => {
+            await LEAVE.run(this.redis, [lock], [token]);
           },
         };
       }

@@ -11,19 +11,27 @@ import { isUniqueViolation, type Db, type Pool } from './prisma.js';
 const UNIQUE_VIOLATION = '23505';
 const isPgUnique = (error: unknown) => typeof error === 'object' && error !== null && 'code' in error && error.code === UNIQUE_VIOLATION;
 
-const FIND = `SELECT state, version, language, "lastMessageId", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt" FROM "ConversationSession" WHERE channel = $1::"Channel" AND "chatId" = $2`;
+const FIND = `SELECT id, state, version, language, "lastMessageId", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt" FROM "ConversationSession" WHERE channel = $1::"Channel" AND "chatId" = $2`;
 const INSERT = `INSERT INTO "ConversationSession" (id, channel, "chatId", version, language, state, "updatedAt", "expiresAt", "lastMessageId")
   VALUES (gen_random_uuid(), $1::"Channel", $2, 1, $3, $4::jsonb, $5::timestamptz AT TIME ZONE 'UTC', $6::timestamptz AT TIME ZONE 'UTC', $7)
   ON CONFLICT (channel, "chatId") DO NOTHING`;
+/**
+ * The version check also names the row ($9, when known): a session deleted (expired) and created
+ * again starts at version 1 anew, and a copy of the old row must not pass for it. A save that answers
+ * no message (a flow the bot opens, an expiry) keeps the last message id.
+ */
 const UPDATE = `UPDATE "ConversationSession" SET state = $4::jsonb, language = $3, "updatedAt" = $5::timestamptz AT TIME ZONE 'UTC',
-  "expiresAt" = $6::timestamptz AT TIME ZONE 'UTC', "lastMessageId" = $7, version = version + 1 WHERE channel = $1::"Channel" AND "chatId" = $2 AND version = $8`;
+  "expiresAt" = $6::timestamptz AT TIME ZONE 'UTC', "lastMessageId" = COALESCE($7, "lastMessageId"), version = version + 1
+  WHERE channel = $1::"Channel" AND "chatId" = $2 AND version = $8 AND ($9::uuid IS NULL OR id = $9::uuid)`;
 const PREFERRED_LANGUAGE = `SELECT c."preferredLanguage" AS language FROM "ChannelIdentity" i JOIN "Citizen" c ON c.id = i."citizenId"
   WHERE i.channel = $1::"Channel" AND i."externalId" = $2`;
 /** The session write and the confirmed form in one statement: the submission row exists only if the session saved. */
 const withSubmission = (save: string, first: number) =>
-  `WITH saved AS (${save} RETURNING 1) INSERT INTO "Submission" ("trackingCode", payload) SELECT $${first}, $${first + 1}::jsonb FROM saved`;
+  `WITH saved AS (${save} RETURNING id) INSERT INTO "Submission" ("trackingCode", payload) SELECT $${first}, $${first + 1}::jsonb FROM saved RETURNING (SELECT id FROM saved) AS id`;
 const INSERT_WITH_SUBMISSION = withSubmission(INSERT, 8);
-const UPDATE_WITH_SUBMISSION = withSubmission(UPDATE, 9);
+const UPDATE_WITH_SUBMISSION = withSubmission(UPDATE, 10);
+const INSERT_ALONE = `${INSERT} RETURNING id`;
+const UPDATE_ALONE = `${UPDATE} RETURNING id`;
 
 const recentKey = (chat: ChatRef) => `${chat.channel}:${chat.chatId}`;
 
@@ -37,7 +45,8 @@ const RECENT_SESSIONS = 5_000;
  * reads again. Engine states are immutable values, so sharing the object is safe.
  */
 export class PgSessionStore implements SessionStore {
-  private readonly recent = new Map<string, StoredSession>();
+  /** The session and the id of the row it was read from or saved to. */
+  private readonly recent = new Map<string, { session: StoredSession; rowId: string }>();
 
   constructor(private readonly db: Db, private readonly pool: Pool) {}
 
@@ -45,10 +54,10 @@ export class PgSessionStore implements SessionStore {
     const key = recentKey(chat);
     const known = this.recent.get(key);
     if (known) {
-      this.keep(key, known);
-      return known;
+      this.keep(key, known.session, known.rowId);
+      return known.session;
     }
-    const { rows } = await this.pool.query<{ state: unknown; version: number; language: string; lastMessageId: string | null; updatedAt: Date }>({
+    const { rows } = await this.pool.query<{ id: string; state: unknown; version: number; language: string; lastMessageId: string | null; updatedAt: Date }>({
       name: 'session-find',
       text: FIND,
       values: [chat.channel, chat.chatId],
@@ -59,37 +68,48 @@ export class PgSessionStore implements SessionStore {
     // A state written by an older flow version that no longer parses starts the chat afresh.
     const state = parsed.success ? parsed.data : idleState(isLanguage(row.language) ? row.language : 'id', row.updatedAt);
     const session = { state, version: row.version, lastMessageId: row.lastMessageId };
-    this.keep(key, session);
+    this.keep(key, session, row.id);
     return session;
   }
 
   async saveSession(chat: ChatRef, state: SessionState, { expectedVersion, expiresAt, messageId, submission }: SessionSave): Promise<'saved' | 'conflict'> {
+    const key = recentKey(chat);
     const params: unknown[] = [chat.channel, chat.chatId, state.language, JSON.stringify(state), state.lastActiveAt, expiresAt.toISOString(), messageId ?? null];
-    if (expectedVersion !== null) params.push(expectedVersion);
+    if (expectedVersion !== null) {
+      const known = this.recent.get(key);
+      params.push(expectedVersion, known?.session.version === expectedVersion ? known.rowId : null);
+    }
     if (submission) params.push(submission.trackingCode, JSON.stringify(submission));
     // Named statements: each pooled connection parses and plans them once.
-    const [name, text] = expectedVersion === null ? (submission ? ['session-insert-submit', INSERT_WITH_SUBMISSION] : ['session-insert', INSERT]) : submission ? ['session-update-submit', UPDATE_WITH_SUBMISSION] : ['session-update', UPDATE];
-    const key = recentKey(chat);
-    let saved: boolean;
+    const [name, text] =
+      expectedVersion === null
+        ? submission
+          ? ['session-insert-submit', INSERT_WITH_SUBMISSION]
+          : ['session-insert', INSERT_ALONE]
+        : submission
+          ? ['session-update-submit', UPDATE_WITH_SUBMISSION]
+          : ['session-update', UPDATE_ALONE];
+    let rowId: string | undefined;
     try {
-      saved = (await this.pool.query({ name, text, values: params })).rowCount === 1;
+      rowId = (await this.pool.query<{ id: string }>({ name, text, values: params })).rows[0]?.id;
     } catch (error) {
       this.recent.delete(key);
       // A tracking code drawn twice (the submission's key): the caller steps again with a new one.
       if (isPgUnique(error)) return 'conflict';
       throw error;
     }
-    if (!saved) {
+    if (rowId === undefined) {
       this.recent.delete(key);
       return 'conflict';
     }
-    this.keep(key, { state, version: (expectedVersion ?? 0) + 1, lastMessageId: messageId ?? null });
+    const lastMessageId = messageId ?? (expectedVersion === null ? null : (this.recent.get(key)?.session.lastMessageId ?? null));
+    this.keep(key, { state, version: (expectedVersion ?? 0) + 1, lastMessageId }, rowId);
     return 'saved';
   }
 
-  private keep(key: string, session: StoredSession): void {
+  private keep(key: string, session: StoredSession, rowId: string): void {
     this.recent.delete(key);
-    this.recent.set(key, session);
+    this.recent.set(key, { session, rowId });
     if (this.recent.size > RECENT_SESSIONS) {
       const oldest = this.recent.keys().next();
       if (!oldest.done) this.recent.delete(oldest.value);

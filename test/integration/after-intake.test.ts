@@ -114,6 +114,23 @@ describe('after intake: a new complaint\'s clocks and its notices', () => {
     });
   });
 
+  describe('a first planning that comes too late', () => {
+    it('writes no clock the status no longer wants when an officer acted before it ran, and plans for the status it has', async () => {
+      clock = FRIDAY;
+      const { id } = await file(app, new Chat(app), PARKIR);
+      await forget(id);
+      await app.db.complaint.update({ where: { id }, data: { status: 'SUBMITTED', forwardedAt: null } });
+      const stale = await app.cases.casework.cases.findCaseById(id);
+      expect(stale).toMatchObject({ status: 'SUBMITTED', version: 0 });
+      // Meanwhile the koordinator forwards it: version 1, FORWARDED (its own re-plan is lost here).
+      await app.db.complaint.update({ where: { id }, data: { status: 'FORWARDED', forwardedAt: clock, version: { increment: 1 } } });
+      await startDeadlines(app.cases.deadlines, stale!, clock);
+      // Not the VERIFY clock the stale copy asked for: the clocks of a forwarded complaint.
+      expect((await clocks(id)).map((c) => c.kind)).toEqual(['FIRST_ANSWER', 'RESOLUTION']);
+      expect((await timers(id)).map((t) => t.id)).toEqual([due(id, 'FIRST_ANSWER', 'due'), due(id, 'FIRST_ANSWER', 'remind'), due(id, 'RESOLUTION', 'due'), due(id, 'RESOLUTION', 'remind')]);
+    });
+  });
+
   describe('notices', () => {
     it('reads a notice with whether it was sent, and records it (message and MESSAGE_OUT event) once', async () => {
       clock = FRIDAY;

@@ -24,23 +24,25 @@ describe('RedisChatGate', () => {
     expect(first).toMatchObject({ seen: false });
     expect(await gate.enter(chat, 'm2', 30)).toBeNull();
     const waiting = gate.enter(chat, 'm2', 2_000);
-    await first!.leave(true);
+    await first!.markHandled();
+    await first!.leave();
     const second = await waiting;
     expect(second).toMatchObject({ seen: false });
-    await second!.leave(false);
+    await second!.leave();
   });
 
-  it('marks a message seen only when it was handled, and says so to the next delivery', async () => {
+  it('marks a message seen only when told it was handled, and says so to the next delivery', async () => {
     const handled = await gate.enter(chat, 'm3', 100);
-    await handled!.leave(true);
+    await handled!.markHandled();
+    await handled!.leave();
     const failed = await gate.enter(chat, 'm4', 100);
-    await failed!.leave(false);
+    await failed!.leave();
     const again = await gate.enter(chat, 'm3', 100);
     expect(again?.seen).toBe(true);
-    await again!.leave(false);
+    await again!.leave();
     const retry = await gate.enter(chat, 'm4', 100);
     expect(retry?.seen).toBe(false);
-    await retry!.leave(false);
+    await retry!.leave();
     expect(await redis.ttl(`${prefix}:seen:WEBCHAT:gate-1:m3`)).toBeGreaterThan(6 * 24 * 3600);
   });
 
@@ -48,12 +50,14 @@ describe('RedisChatGate', () => {
     const late = await gate.enter(chat, 'm5', 100);
     await redis.del(`${prefix}:lock:chat:WEBCHAT:gate-1`); // as if its 10 s expired
     const next = await gate.enter(chat, 'm6', 100);
-    await late!.leave(true);
+    await late!.markHandled();
+    await late!.leave();
     expect(await gate.enter(chat, 'm7', 30)).toBeNull(); // next still holds it
-    await next!.leave(true);
+    await next!.markHandled();
+    await next!.leave();
     const redelivered = await gate.enter(chat, 'm5', 100);
     expect(redelivered?.seen).toBe(true); // late's mark was written all the same
-    await redelivered!.leave(false);
+    await redelivered!.leave();
   });
 
   it('loads its scripts again after the server forgot them (restart, SCRIPT FLUSH)', async () => {
@@ -61,7 +65,8 @@ describe('RedisChatGate', () => {
     const entry = await gate.enter(chat, 'm8', 100);
     expect(entry).toMatchObject({ seen: false });
     await redis.script('FLUSH');
-    await entry!.leave(true);
+    await entry!.markHandled();
+    await entry!.leave();
     expect(await redis.exists(`${prefix}:lock:chat:WEBCHAT:gate-1`)).toBe(0);
   });
 });

@@ -25,6 +25,11 @@ describe('WhatsApp: citizens file with numbered choices, officers answer by quot
     const contacts = await app.db.whatsAppContact.findMany({ where: { OR: [{ lidJid: citizen.jids.lid }, { pnJid: citizen.jids.pn }] } });
     expect(contacts).toEqual([expect.objectContaining({ chatId: citizen.jids.pnUser, lidJid: citizen.jids.lid, pnJid: citizen.jids.pn })]);
 
+    // The routing notice goes to the LID the citizen filed from; it may land after filing returned
+    // (intake runs on its own), so wait for it before looking at what the next message brings.
+    await eventually(() => Promise.resolve(app.fake.to(citizen.jids.lid).filter((m) => m.text.includes(code)).length >= 2), 'the routing notice after the confirmation');
+    expect((await citizen.news()).every((m) => m.jid === citizen.jids.lid)).toBe(true);
+
     // Status lookup from the same person writing with the phone-number JID only: same chat, same identity.
     citizen.form = 'pn';
     const status = await citizen.say(`status ${code}`);

@@ -81,7 +81,8 @@ describe('Redis keys and the Cluster hash tag', () => {
     const keys: string[] = [];
     const redis = recordingRedis(keys);
     const entry = await new RedisChatGate(redis, prefix).enter({ channel: 'WEBCHAT', chatId: 'chat-1' }, 'm1', 10);
-    await entry?.leave(true);
+    await entry?.markHandled();
+    await entry?.leave();
     const dedupe = new RedisInboundDedupe(redis, prefix);
     await dedupe.seen({ channel: 'TELEGRAM', chatId: '42' }, '7');
     await dedupe.remember({ channel: 'WEBCHAT', chatId: 'c' }, 'm1');
