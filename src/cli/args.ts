@@ -1,4 +1,6 @@
 /** What every operator command shares: reading its arguments, and bad input as a CliError whose message is the whole answer (exit 2). */
+import { isUuid } from '../domain/index.js';
+
 export class CliError extends Error {}
 
 /** The value after `--name`, if given. */
@@ -10,10 +12,8 @@ export function flag(args: readonly string[], name: string): string | undefined 
 /** The arguments that are neither a `--flag` nor a flag's value. */
 export const positional = (args: readonly string[]) => args.filter((a, i) => !a.startsWith('--') && !(args[i - 1] ?? '').startsWith('--'));
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** An id argument: a UUID, or a CliError with `message`. */
 export function uuidArg(value: string | undefined, message: string): string {
-  if (!value || !UUID.test(value)) throw new CliError(message);
+  if (!value || !isUuid(value)) throw new CliError(message);
   return value;
 }

@@ -9,3 +9,4 @@ export * from './scope.js';
 export * from './deadlines.js';
 export * from './calendar.js';
 export * from './duplicates.js';
+export * from './ids.js';

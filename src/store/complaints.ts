@@ -1,5 +1,5 @@
 /** Complaints in PostgreSQL: idempotent intake, lookups, notifications, recovery. */
-import { DUPLICATE_WINDOW_DAYS, pickDuplicate, type Channel, type ComplaintStatus } from '../domain/index.js';
+import { DUPLICATE_WINDOW_DAYS, isUuid, pickDuplicate, type Channel, type ComplaintStatus } from '../domain/index.js';
 import type {
   ChatRef,
   ComplaintForLookup,
@@ -12,15 +12,11 @@ import type {
   PendingSubmission,
   StoredComplaint,
 } from '../services/ports.js';
-import type { Db, Pool } from './prisma.js';
+import { isUniqueViolation, utc, type Db, type Pool } from './prisma.js';
 
 /** Routing data changes with a seed run, not per complaint: every intake job reads it from memory. */
 const ROUTING_TTL_MS = 30_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isPgUniqueViolation = (error: unknown) => typeof error === 'object' && error !== null && 'code' in error && error.code === '23505';
-/** Timestamps are stored as UTC without a zone (Prisma's layout): ISO strings in, UTC wall time out. */
-const utc = (param: string) => `${param}::timestamptz AT TIME ZONE 'UTC'`;
 
 /** The submission and, if stored already, its complaint with the first routing event (the notice). */
 const FIND_INTAKE = `SELECT s.payload, c.id AS "complaintId",
@@ -224,7 +220,7 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
       form.submittedAt,
       forwarded ? at : null,
       duplicate?.id ?? null,
-      form.attachmentIds.filter((id) => UUID.test(id)),
+      form.attachmentIds.filter(isUuid),
       JSON.stringify(events),
       at,
     ];
@@ -234,7 +230,7 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
       if (row?.complaintId && row.noticeEventId) return { complaintId: row.complaintId, noticeEventId: row.noticeEventId, created: true };
     } catch (error) {
       // Two first complaints of one new citizen at once: the loser's identity insert collides; a retry finds it.
-      if (!isPgUniqueViolation(error)) throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
     const existing = await this.findIntake(form.trackingCode);
     if (!existing.stored) throw new Error(`complaint ${form.trackingCode} was neither stored nor found stored; the job will retry`);

@@ -3,10 +3,8 @@ import type { Queue } from 'bullmq';
 import type { DeadlineKind } from '../domain/index.js';
 import type { NewEvent } from '../services/case-ports.js';
 import type { DeadlineRow, DeadlineStore, DeadlineTimers } from '../services/deadlines.js';
-import type { Db, Pool } from './prisma.js';
+import { utc, type Db, type Pool } from './prisma.js';
 
-/** Timestamps go in as ISO strings and are stored as UTC (the columns have no time zone, as Prisma writes them). */
-const utc = (column: string) => `${column}::timestamptz AT TIME ZONE 'UTC'`;
 const INSERT_DEADLINES = `INSERT INTO "ComplaintDeadline" ("complaintId", kind, state, "dueAt", "remindAt", "remainingWorkingDays", "remindedAt", "breachedAt", "updatedAt")
   SELECT r.complaint, r.kind, r.state, ${utc('r.due')}, ${utc('r.remind')}, r.remaining, ${utc('r.reminded')}, ${utc('r.breached')}, CURRENT_TIMESTAMP AT TIME ZONE 'UTC'
   FROM unnest($1::uuid[], $2::"DeadlineKind"[], $3::"DeadlineState"[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[])

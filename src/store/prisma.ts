@@ -23,7 +23,16 @@ export function createDb(poolOrUrl: Pool | string): Db {
   return new PrismaClient({ adapter });
 }
 
-/** True for a unique-constraint violation (P2002), however the driver adapter shapes its meta. */
+/**
+ * True for a unique-constraint violation, from Prisma (P2002, however the driver adapter shapes its
+ * meta) or from a hand-written statement on the pool (SQLSTATE 23505).
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  return typeof error === 'object' && error !== null && 'code' in error && (error.code === 'P2002' || error.code === '23505');
 }
+
+/**
+ * A timestamp parameter or column for a hand-written statement: ISO strings go in, and the value is
+ * stored as UTC wall time in the zone-less columns Prisma lays out.
+ */
+export const utc = (expression: string) => `${expression}::timestamptz AT TIME ZONE 'UTC'`;

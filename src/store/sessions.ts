@@ -6,22 +6,19 @@
 import { isLanguage, type Language } from '../domain/index.js';
 import { idleState, SessionStateSchema, type SessionState } from '../engine/index.js';
 import type { ChatRef, SessionSave, SessionStore, StoredSession } from '../services/ports.js';
-import { isUniqueViolation, type Db, type Pool } from './prisma.js';
-
-const UNIQUE_VIOLATION = '23505';
-const isPgUnique = (error: unknown) => typeof error === 'object' && error !== null && 'code' in error && error.code === UNIQUE_VIOLATION;
+import { isUniqueViolation, utc, type Db, type Pool } from './prisma.js';
 
 const FIND = `SELECT id, state, version, language, "lastMessageId", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt" FROM "ConversationSession" WHERE channel = $1::"Channel" AND "chatId" = $2`;
 const INSERT = `INSERT INTO "ConversationSession" (id, channel, "chatId", version, language, state, "updatedAt", "expiresAt", "lastMessageId")
-  VALUES (gen_random_uuid(), $1::"Channel", $2, 1, $3, $4::jsonb, $5::timestamptz AT TIME ZONE 'UTC', $6::timestamptz AT TIME ZONE 'UTC', $7)
+  VALUES (gen_random_uuid(), $1::"Channel", $2, 1, $3, $4::jsonb, ${utc('$5')}, ${utc('$6')}, $7)
   ON CONFLICT (channel, "chatId") DO NOTHING`;
 /**
  * The version check also names the row ($9, when known): a session deleted (expired) and created
  * again starts at version 1 anew, and a copy of the old row must not pass for it. A save that answers
  * no message (a flow the bot opens, an expiry) keeps the last message id.
  */
-const UPDATE = `UPDATE "ConversationSession" SET state = $4::jsonb, language = $3, "updatedAt" = $5::timestamptz AT TIME ZONE 'UTC',
-  "expiresAt" = $6::timestamptz AT TIME ZONE 'UTC', "lastMessageId" = COALESCE($7, "lastMessageId"), version = version + 1
+const UPDATE = `UPDATE "ConversationSession" SET state = $4::jsonb, language = $3, "updatedAt" = ${utc('$5')},
+  "expiresAt" = ${utc('$6')}, "lastMessageId" = COALESCE($7, "lastMessageId"), version = version + 1
   WHERE channel = $1::"Channel" AND "chatId" = $2 AND version = $8 AND ($9::uuid IS NULL OR id = $9::uuid)`;
 const PREFERRED_LANGUAGE = `SELECT c."preferredLanguage" AS language FROM "ChannelIdentity" i JOIN "Citizen" c ON c.id = i."citizenId"
   WHERE i.channel = $1::"Channel" AND i."externalId" = $2`;
@@ -95,7 +92,7 @@ export class PgSessionStore implements SessionStore {
     } catch (error) {
       this.recent.delete(key);
       // A tracking code drawn twice (the submission's key): the caller steps again with a new one.
-      if (isPgUnique(error)) return 'conflict';
+      if (isUniqueViolation(error)) return 'conflict';
       throw error;
     }
     if (rowId === undefined) {

@@ -3,7 +3,7 @@
  * whichever JID form (phone number or LID) arrives, the messages the bot sent (for getMessage and
  * quoted replies), sends refused because the person never wrote first, and officers' groups.
  */
-import type { Db } from './prisma.js';
+import { isUniqueViolation, type Db } from './prisma.js';
 
 export interface ContactSighting {
   pnJid?: string | undefined;
@@ -113,8 +113,4 @@ export class PgWhatsAppRecords {
   async findAgencyGroups(agencyIds: string[]): Promise<{ groupJid: string; agencyId: string }[]> {
     return this.db.whatsAppAgencyGroup.findMany({ where: { agencyId: { in: agencyIds } }, select: { groupJid: true, agencyId: true } });
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
 }

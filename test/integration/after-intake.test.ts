@@ -43,6 +43,13 @@ describe('after intake: a new complaint\'s clocks and its notices', () => {
     for (const job of await jobsOf(complaintId)) await job.remove();
   };
   const due = (id: string, kind: string, phase: string) => `deadline-${id}-${kind}-${phase}`;
+  /** Forgets the complaint's clocks and timers, plans them again with syncDeadlines, and compares. */
+  const expectGeneralPlanningGives = async (id: string, expected: { clocks: Awaited<ReturnType<typeof clocks>>; timers: Awaited<ReturnType<typeof timers>> }) => {
+    await forget(id);
+    await syncDeadlines(app.cases.deadlines, id, clock);
+    expect(await clocks(id)).toEqual(expected.clocks);
+    expect(await timers(id)).toEqual(expected.timers);
+  };
 
   describe('clocks', () => {
     it('a complaint routed at intake gets the clock rows and timers the general planning gives it', async () => {
@@ -64,10 +71,7 @@ describe('after intake: a new complaint\'s clocks and its notices', () => {
       expect(fast.timers[0]).toMatchObject({ name: 'fire', data: { complaintId: id, kind: 'FIRST_ANSWER' }, delay: new Date('2026-01-19T16:59:59.999Z').getTime() - FRIDAY.getTime() });
 
       // The same complaint planned from nothing by syncDeadlines (reads, upserts, replaces timers one by one).
-      await forget(id);
-      await syncDeadlines(app.cases.deadlines, id, clock);
-      expect(await clocks(id)).toEqual(fast.clocks);
-      expect(await timers(id)).toEqual(fast.timers);
+      await expectGeneralPlanningGives(id, fast);
     });
 
     it('a complaint awaiting verification gets the same VERIFY clock and timers from both plannings', async () => {
@@ -88,10 +92,7 @@ describe('after intake: a new complaint\'s clocks and its notices', () => {
         [due(id, 'VERIFY', 'remind'), new Date('2026-01-13T16:59:59.999Z').getTime() - clock.getTime()],
       ]);
 
-      await forget(id);
-      await syncDeadlines(app.cases.deadlines, id, clock);
-      expect(await clocks(id)).toEqual(fast.clocks);
-      expect(await timers(id)).toEqual(fast.timers);
+      await expectGeneralPlanningGives(id, fast);
     });
 
     it('a retried intake job (created false) and a second first planning leave one set of clocks and timers', async () => {

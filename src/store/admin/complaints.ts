@@ -1,4 +1,5 @@
 /** Complaints for the admin API: search with filters and paging, detail with thread and events, audited reveals. */
+import { isUuid } from '../../domain/index.js';
 import type { Db, Prisma } from '../prisma.js';
 import { saveAudit, type AuditActor } from './audit.js';
 
@@ -64,7 +65,7 @@ function toStatus(value: string): (typeof STATUSES)[number] {
 }
 
 export async function findComplaintDetail(db: Db, idOrCode: string) {
-  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
+  const isId = isUuid(idOrCode);
   return db.complaint.findFirst({
     where: isId ? { id: idOrCode } : { trackingCode: idOrCode },
     include: {
