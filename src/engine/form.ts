@@ -26,7 +26,7 @@ export function buildForm(ctx: EngineContext, flow: Flow, state: SessionState, n
   const media = byField.get('attachments');
   const type = COMPLAINT_TYPES.find((t) => t === choice('type')) ?? 'PENGADUAN';
   return {
-    trackingCode: ctx.trackingCode,
+    trackingCode: ctx.newTrackingCode(),
     ...ctx.origin,
     language: state.language,
     type,

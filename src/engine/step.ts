@@ -22,8 +22,10 @@ export interface EngineContext {
   /** The citizen's zone, for "hari ini" and "no future dates". */
   timeZone: string;
   defaultLanguage: Language;
-  /** A fresh tracking code, used only if this message confirms a form. */
-  trackingCode: string;
+  /** The tracking codes' prefix ("ADU"): a typed code is told from other text by it. */
+  codePrefix: string;
+  /** Draws a fresh tracking code; called only when this message confirms a form. */
+  newTrackingCode: () => string;
   origin: Pick<SubmittedForm, 'channel' | 'chatId' | 'senderId'>;
 }
 
@@ -141,7 +143,7 @@ function runCommand(run: Run, command: CommandName, argument?: string): void {
     case 'rate':
     case 'reply': {
       const code = argument ? findTrackingCode(argument) : null;
-      if (!code?.startsWith(`${codePrefixOf(run.ctx)}-`)) {
+      if (!code?.startsWith(`${run.ctx.codePrefix}-`)) {
         say(run, { text: text(run, 'error_code_invalid') });
         return reprompt(run);
       }
@@ -173,11 +175,9 @@ function lookupText(run: Run, argument: string): void {
   answer(run, status, codeStep, { kind: 'text', text: argument });
 }
 
-const codePrefixOf = (ctx: EngineContext) => ctx.trackingCode.split('-')[0] ?? '';
-
 /** No flow running: a tracking code looks it up, anything else opens the menu. */
 function idle(run: Run, input: InboundContent): void {
-  if (input.kind === 'text' && findTrackingCode(input.text)?.startsWith(`${codePrefixOf(run.ctx)}-`)) return lookupText(run, input.text);
+  if (input.kind === 'text' && findTrackingCode(input.text)?.startsWith(`${run.ctx.codePrefix}-`)) return lookupText(run, input.text);
   if (input.kind === 'choice') say(run, { text: text(run, 'error_choice_closed') });
   startFlow(run, 'menu');
 }
@@ -226,7 +226,7 @@ function answer(run: Run, flow: Flow, current: Step, input: InboundContent): voi
     flow,
     language: run.state.language,
     texts: run.ctx.flows.texts,
-    codePrefix: codePrefixOf(run.ctx),
+    codePrefix: run.ctx.codePrefix,
   };
   const reading = readAnswer(readCtx, current, run.state, input);
   switch (reading.kind) {

@@ -97,20 +97,23 @@ async function officerTurn(desk: NonNullable<InboundDeps['desk']>, sender: Messa
   return { kind: 'handled', replies };
 }
 
-function engineContext(deps: InboundDeps, chat: ChatRef, senderId: string, language: Language, trackingCode: string): EngineContext {
+function engineContext(deps: InboundDeps, chat: ChatRef, senderId: string, language: Language): EngineContext {
+  const prefix = deps.settings.trackingCodePrefix;
+  const newCode = deps.newCode ?? newTrackingCode;
   return {
     flows: deps.flows,
     catalog: deps.catalog.catalog(),
     idleMinutes: deps.settings.idleMinutes,
     timeZone: deps.settings.timeZone,
     defaultLanguage: language,
-    trackingCode,
+    codePrefix: prefix,
+    // Drawn only for a confirmed form, and afresh on each attempt (a code drawn twice retries).
+    newTrackingCode: () => newCode(prefix),
     origin: { channel: chat.channel, chatId: chat.chatId, senderId },
   };
 }
 
 async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMessage, onSaved: () => void): Promise<InboundOutcome> {
-  const newCode = deps.newCode ?? newTrackingCode;
   for (let attempt = 0; ; attempt++) {
     const stored = await deps.sessions.findSession(chat);
     if (stored?.lastMessageId === message.platformMessageId) {
@@ -118,8 +121,7 @@ async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMes
       return { kind: 'duplicate' };
     }
     const language = stored?.state.language ?? (await deps.sessions.findPreferredLanguage(chat, message.senderId)) ?? deps.settings.defaultLanguage;
-    const trackingCode = newCode(deps.settings.trackingCodePrefix);
-    const result = step(engineContext(deps, chat, message.senderId, language, trackingCode), stored?.state ?? null, message.content, message.receivedAt);
+    const result = step(engineContext(deps, chat, message.senderId, language), stored?.state ?? null, message.content, message.receivedAt);
     const submit = result.effects.find((e): e is Extract<Effect, { type: 'submit' }> => e.type === 'submit');
     const expiresAt = expiry(result.state, deps.settings.idleMinutes);
     const saved = await deps.sessions.saveSession(chat, result.state, {
@@ -186,7 +188,7 @@ export function createFlowStarter(deps: InboundDeps, now: () => Date) {
     try {
       const stored = await deps.sessions.findSession(chat);
       const language = stored?.state.language ?? deps.settings.defaultLanguage;
-      const result = beginFlow(engineContext(deps, chat, chat.chatId, language, code), stored?.state ?? null, flowId, code, now());
+      const result = beginFlow(engineContext(deps, chat, chat.chatId, language), stored?.state ?? null, flowId, code, now());
       if (!result) return; // the citizen is filling in a form: "nilai <kode>" / "tambah <kode>" later
       const saved = await deps.sessions.saveSession(chat, result.state, { expectedVersion: stored?.version ?? null, expiresAt: expiry(result.state, deps.settings.idleMinutes) });
       if (saved === 'saved') await deps.sender.send(chat, result.messages);

@@ -18,7 +18,8 @@ export function engineContext(flows: FlowSet, overrides: Partial<EngineContext> 
     idleMinutes: 60,
     timeZone: 'Asia/Jakarta',
     defaultLanguage: 'id',
-    trackingCode: 'ADU-7KQ2-M9XD',
+    codePrefix: 'ADU',
+    newTrackingCode: () => 'ADU-7KQ2-M9XD',
     origin: { channel: 'WEBCHAT', chatId: 'chat-1', senderId: 'chat-1' },
     ...overrides,
   };

@@ -247,7 +247,7 @@ const expectedForm = (overrides: Partial<SubmittedForm>): SubmittedForm => ({
 
 describe('a whole report', () => {
   it('in Bahasa Indonesia: one submit effect whose form holds every answer', async () => {
-    const c = await newConversation({ trackingCode: 'ADU-AB12-CD34' });
+    const c = await newConversation({ newTrackingCode: () => 'ADU-AB12-CD34' });
     expect(c.send('halo').messages[0]!.text).toBe(MENU_PROMPT);
     c.choose('main.report');
     c.choose('type.pengaduan');
