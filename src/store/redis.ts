@@ -32,7 +32,7 @@ const DEDUPE_TTL_SECONDS = 7 * 24 * 3600;
  * A Lua script run by its SHA1 (EVALSHA: the body crosses the wire once per server), loaded again
  * with EVAL when the server answers NOSCRIPT (after a restart or SCRIPT FLUSH).
  */
-class LuaScript {
+export class LuaScript {
   private readonly sha: string;
   constructor(private readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');

@@ -7,10 +7,20 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { OutboundMessage } from '../../domain/index.js';
 import { SendError } from '../../services/ports.js';
+import { LuaScript } from '../../store/redis.js';
 import type { ChannelAdapter } from '../channel.js';
 
 const HISTORY_TTL_SECONDS = 30 * 24 * 3600;
 const READ_BATCH = 100;
+
+/**
+ * Appends ARGV[3..] to the chat's stream (KEYS[1], capped near ARGV[1] entries) and keeps it ARGV[2]
+ * seconds: one command, so a turn's replies share the socket write of the other chats' commands
+ * (a MULTI block went out on its own) and land together or not at all.
+ */
+const APPEND = new LuaScript(`for i = 3, #ARGV do redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'm', ARGV[i]) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return #ARGV - 2`);
 
 export const WebchatMessageSchema = z.object({
   text: z.string(),
@@ -36,17 +46,15 @@ export class WebchatChannel implements ChannelAdapter {
   }
 
   async send(chatId: string, messages: readonly OutboundMessage[]): Promise<void> {
-    const key = this.key(chatId);
-    const pipeline = this.redis.multi();
-    for (const message of messages) {
+    if (messages.length === 0) return;
+    const time = this.now().toISOString();
+    const entries = messages.map((message) => {
       // A stored file is fetched with the chat id as proof that this chat may read it.
       const media = message.media?.map(({ attachmentId, ...m }) => (attachmentId ? { ...m, url: `${m.url}?chatId=${encodeURIComponent(chatId)}` } : m));
-      const entry = { text: message.text, choices: message.choices, input: message.input, media, time: this.now().toISOString() };
-      pipeline.xadd(key, 'MAXLEN', '~', String(this.history), '*', 'm', JSON.stringify(entry));
-    }
-    pipeline.expire(key, HISTORY_TTL_SECONDS);
+      return JSON.stringify({ text: message.text, choices: message.choices, input: message.input, media, time });
+    });
     try {
-      await pipeline.exec();
+      await APPEND.run(this.redis, [this.key(chatId)], [this.history, HISTORY_TTL_SECONDS, ...entries]);
     } catch (error) {
       throw new SendError(`web chat delivery failed: ${error instanceof Error ? error.message : String(error)}`, true);
     }
