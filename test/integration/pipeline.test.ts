@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestApp, type TestApp } from '../helpers/app.js';
 import { fileComplaint, WebchatClient, type BotMessage } from '../helpers/webchat-client.js';
@@ -75,5 +76,32 @@ describe('a complaint filed through the web chat, end to end', () => {
     for (let i = 0; i < app.config.LOOKUP_LIMIT + 1; i++) answers.push((await prober.say(`cek ADU-0000-00${String(i).padStart(2, '0')}`)).map((m) => m.text).join());
     expect(answers.slice(0, app.config.LOOKUP_LIMIT).every((a) => a.includes('tidak ditemukan'))).toBe(true);
     expect(answers.at(-1)).toContain('Terlalu banyak pengecekan');
+  });
+});
+
+describe('a tracking code drawn twice', () => {
+  // The codes of this run only (the integration database is shared by the files of one run).
+  const run = Array.from(randomBytes(4), (b) => 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'[b % 31]).join('');
+  const draws = [`ADU-${run}-AAAA`, `ADU-${run}-AAAA`, `ADU-${run}-BBBB`];
+  let drawn = 0;
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ newCode: () => draws[Math.min(drawn++, draws.length - 1)]! });
+  });
+  afterAll(async () => {
+    await app.dispose();
+  });
+
+  it('gives the second citizen a fresh code instead of the first one’s, and stores both', async () => {
+    const first = await fileComplaint(new WebchatClient(app.http!));
+    const second = await fileComplaint(new WebchatClient(app.http!));
+    expect([first.code, second.code]).toEqual([`ADU-${run}-AAAA`, `ADU-${run}-BBBB`]);
+    // Drawn only at the two confirmations (and the retry), not for the messages before them.
+    expect(drawn).toBe(3);
+    const stored = await eventually(async () => {
+      const rows = await app.db.complaint.findMany({ where: { trackingCode: { startsWith: `ADU-${run}-` } }, select: { trackingCode: true, chatId: true } });
+      return rows.length === 2 ? rows : null;
+    }, 'both complaints');
+    expect(new Set(stored.map((r) => r.chatId)).size).toBe(2);
   });
 });

@@ -247,7 +247,8 @@ const expectedForm = (overrides: Partial<SubmittedForm>): SubmittedForm => ({
 
 describe('a whole report', () => {
   it('in Bahasa Indonesia: one submit effect whose form holds every answer', async () => {
-    const c = await newConversation({ newTrackingCode: () => 'ADU-AB12-CD34' });
+    let drawn = 0;
+    const c = await newConversation({ newTrackingCode: () => (drawn++, 'ADU-AB12-CD34') });
     expect(c.send('halo').messages[0]!.text).toBe(MENU_PROMPT);
     c.choose('main.report');
     c.choose('type.pengaduan');
@@ -266,7 +267,10 @@ describe('a whole report', () => {
     expect(c.lastText).toContain('*Lampiran*: 2 berkas');
     expect(c.lastText).toContain('*Instansi tujuan*: Tidak tahu');
     const sentAt = c.now.toISOString();
+    // A code is drawn for the confirmed form only, not for each of the steps before it.
+    expect(drawn).toBe(0);
     const result = c.choose('summary.send');
+    expect(drawn).toBe(1);
     expect(submits(result.effects)).toHaveLength(1);
     expect(result.effects).toEqual([
       {
