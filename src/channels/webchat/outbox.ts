@@ -16,7 +16,8 @@ const READ_BATCH = 100;
 /**
  * Appends ARGV[3..] to the chat's stream (KEYS[1], capped near ARGV[1] entries) and keeps it ARGV[2]
  * seconds: one command, so a turn's replies share the socket write of the other chats' commands
- * (a MULTI block went out on its own) and land together or not at all.
+ * (a MULTI block went out on its own), and a script runs without interleaving, so they stay together
+ * in the stream. An error (a key that is not a stream) fails the call; EXEC's results hid it.
  */
 const APPEND = new LuaScript(`for i = 3, #ARGV do redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'm', ARGV[i]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
