@@ -43,6 +43,17 @@ describe('after intake: a new complaint\'s clocks and its notices', () => {
     for (const job of await jobsOf(complaintId)) await job.remove();
   };
   const due = (id: string, kind: string, phase: string) => `deadline-${id}-${kind}-${phase}`;
+  /**
+   * A complaint filed on FRIDAY, then put back as if intake had sent it to the koordinator: SUBMITTED,
+   * never forwarded, nobody acted (version 0), no clocks or timers yet. Returns its id.
+   */
+  const fileAwaitingVerification = async () => {
+    clock = FRIDAY;
+    const { id } = await file(app, new Chat(app), PARKIR);
+    await forget(id);
+    await app.db.complaint.update({ where: { id }, data: { status: 'SUBMITTED', forwardedAt: null } });
+    return id;
+  };
   /** Forgets the complaint's clocks and timers, plans them again with syncDeadlines, and compares. */
   const expectGeneralPlanningGives = async (id: string, expected: { clocks: Awaited<ReturnType<typeof clocks>>; timers: Awaited<ReturnType<typeof timers>> }) => {
     await forget(id);
@@ -75,11 +86,7 @@ describe('after intake: a new complaint\'s clocks and its notices', () => {
     });
 
     it('a complaint awaiting verification gets the same VERIFY clock and timers from both plannings', async () => {
-      clock = FRIDAY;
-      const { id } = await file(app, new Chat(app), PARKIR);
-      await forget(id);
-      // As if intake had sent it to the koordinator: SUBMITTED, never forwarded, nobody acted (version 0).
-      await app.db.complaint.update({ where: { id }, data: { status: 'SUBMITTED', forwardedAt: null } });
+      const id = await fileAwaitingVerification();
       clock = new Date('2026-01-09T05:00:00Z');
       const c = await app.cases.casework.cases.findCaseById(id);
       expect(c).toMatchObject({ status: 'SUBMITTED', version: 0, forwardedAt: null });
@@ -117,10 +124,7 @@ describe('after intake: a new complaint\'s clocks and its notices', () => {
 
   describe('a first planning that comes too late', () => {
     it('writes no clock the status no longer wants when an officer acted before it ran, and plans for the status it has', async () => {
-      clock = FRIDAY;
-      const { id } = await file(app, new Chat(app), PARKIR);
-      await forget(id);
-      await app.db.complaint.update({ where: { id }, data: { status: 'SUBMITTED', forwardedAt: null } });
+      const id = await fileAwaitingVerification();
       const stale = await app.cases.casework.cases.findCaseById(id);
       expect(stale).toMatchObject({ status: 'SUBMITTED', version: 0 });
       // Meanwhile the koordinator forwards it: version 1, FORWARDED (its own re-plan is lost here).
