@@ -141,6 +141,17 @@ export async function post(app: App, body: WebchatPost): Promise<{ outcome: Inbo
   return { outcome, ms: doneAt - started, doneAt };
 }
 
+/**
+ * Before a timed phase: the queues drained, then the tables analyzed. The bench's database grows from
+ * empty to thousands of complaints in a minute or two, faster than autovacuum (one-minute naptime)
+ * analyzes it; a prepared statement planned while a table was near empty keeps its sequential scan
+ * (cheapest then) until the next ANALYZE, which a running service gets from autovacuum as its tables grow.
+ */
+export async function settle(app: App, timeoutMs = 60_000): Promise<void> {
+  await drainQueues(app, timeoutMs);
+  await app.pool.query('ANALYZE');
+}
+
 /** Waits for the intake and notify queues to have nothing waiting or running, so phases do not overlap. */
 export async function drainQueues(app: App, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createOfficerWithCode } from '../src/services/onboarding.js';
-import { drainQueues, post, progress } from './harness.js';
+import { post, progress, settle } from './harness.js';
 import type { PhaseContext } from './phases.js';
 import { lanes, startProbe, summarise, type LatencySummary, type ProbeReading } from './stats.js';
 
@@ -41,7 +41,7 @@ interface Waiting {
 
 export async function officerPhase(ctx: PhaseContext, options: { filed: readonly { code: string; chatId: string }[]; share: number; lanes: number }): Promise<OfficerResult> {
   const { app } = ctx;
-  await drainQueues(app);
+  await settle(app);
   const chatOf = new Map(options.filed.map((f) => [f.code, f.chatId]));
   const rows = await app.db.complaint.findMany({ where: { trackingCode: { in: [...chatOf.keys()] }, status: 'FORWARDED', agencyId: { not: null } }, select: { trackingCode: true, agency: { select: { code: true } } } });
   const work = rows.slice(0, Math.ceil(rows.length * options.share)).flatMap((r) => (r.agency ? [{ code: r.trackingCode, agencyCode: r.agency.code, chatId: chatOf.get(r.trackingCode)! }] : []));

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { App } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import { Citizen, type CitizenOptions } from './citizen.js';
-import { drainQueues, post, progress } from './harness.js';
+import { post, progress, settle } from './harness.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lanes, startProbe, summarise, type LatencySummary, type ProbeReading, type Rng } from './stats.js';
 
@@ -54,7 +54,7 @@ export async function latencyPhase(ctx: PhaseContext, options: { citizens: numbe
   const citizens = Array.from({ length: options.citizens }, () => new Citizen(ctx.rng));
   let taken = 0;
   let errors = 0;
-  await drainQueues(ctx.app);
+  await settle(ctx.app);
   const stop = startProbe();
   await lanes(options.concurrency, async () => {
     while (taken < citizens.length && !ctx.signal.aborted) {
@@ -92,7 +92,7 @@ export async function throughputPhase(ctx: PhaseContext, options: { seconds: num
   let errors = 0;
   let lookups = 0;
   let lastDone = 0;
-  await drainQueues(ctx.app);
+  await settle(ctx.app);
   const stop = startProbe();
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
@@ -173,7 +173,7 @@ export async function pacedPhase(ctx: PhaseContext, options: { rate: number; sec
       await walk(ctx, citizen, () => taken++, () => taken >= steps);
     }
   });
-  await drainQueues(ctx.app);
+  await settle(ctx.app);
   const started = performance.now();
   const rampEnd = started + options.thinkMs;
   const end = rampEnd + options.seconds * 1000;

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Citizen } from './citizen.js';
-import { drainQueues, post, progress, watchIntake } from './harness.js';
+import { post, progress, settle, watchIntake } from './harness.js';
 import { walk, type PhaseContext } from './phases.js';
 import { lanes, startProbe, type ProbeReading } from './stats.js';
 
@@ -35,7 +35,7 @@ export async function saturationPhase(ctx: PhaseContext, options: { count: numbe
     SELECT avg(pg_column_size(s.*))::float8 AS avg, max(pg_column_size(s.*))::float8 AS max
     FROM "ConversationSession" s WHERE s."chatId" = ANY(${ready.map((c) => c.chatId)})`;
   // What earlier phases left queued would be counted here: wait for it (and say so if it does not drain).
-  await drainQueues(app, 180_000).catch((error: unknown) => progress(`saturation: ${error instanceof Error ? error.message : String(error)}; figures include that backlog`));
+  await settle(app, 180_000).catch((error: unknown) => progress(`saturation: ${error instanceof Error ? error.message : String(error)}; figures include that backlog`));
 
   let done = 0;
   let failures = 0;
