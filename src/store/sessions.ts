@@ -29,6 +29,85 @@ const INSERT_WITH_SUBMISSION = withSubmission(INSERT, 8);
 const UPDATE_WITH_SUBMISSION = withSubmission(UPDATE, 10);
 const INSERT_ALONE = `${INSERT} RETURNING id`;
 const UPDATE_ALONE = `${UPDATE} RETURNING id`;
+/** UPDATE for several chats at once; each chat at most once (SessionUpdates sees to it), so RETURNING names who saved. */
+const UPDATE_MANY = `UPDATE "ConversationSession" s SET state = v.state, language = v.language, "updatedAt" = ${utc('v.updated')},
+  "expiresAt" = ${utc('v.expires')}, "lastMessageId" = COALESCE(v.message, s."lastMessageId"), version = s.version + 1
+  FROM unnest($1::"Channel"[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::int[], $9::uuid[])
+    AS v(channel, chat, language, state, updated, expires, message, version, id)
+  WHERE s.channel = v.channel AND s."chatId" = v.chat AND s.version = v.version AND (v.id IS NULL OR s.id = v.id)
+  RETURNING s.channel::text AS channel, s."chatId" AS "chatId", s.id`;
+
+type UpdateValues = [channel: string, chatId: string, language: string, state: string, updatedAt: string, expiresAt: string, messageId: string | null, version: number, rowId: string | null];
+
+interface PendingUpdate {
+  key: string;
+  values: UpdateValues;
+  resolve: (rowId: string | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The plain session updates (most messages' only write), one statement in flight at a time: an update
+ * that comes while one runs waits and goes with the others that came meanwhile, as one statement,
+ * when it returns. A quiet service sends each at once; a busy one sends fewer, larger statements, so
+ * the round trips (each wakes PostgreSQL and then this process: most of a save's cost on a small
+ * machine) grow more slowly than the messages. Each statement holds a chat at most once: a second
+ * update of the same chat (the expiry sweep racing a message) waits for the next one, so the version
+ * check decides between them as it would between two statements.
+ */
+class SessionUpdates {
+  private waiting = new Map<string, PendingUpdate>();
+  private later: PendingUpdate[] = [];
+  private running = false;
+
+  constructor(private readonly pool: Pool) {}
+
+  update(key: string, values: UpdateValues): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      this.add({ key, values, resolve, reject });
+      if (!this.running) this.send();
+    });
+  }
+
+  private add(update: PendingUpdate): void {
+    if (this.waiting.has(update.key)) this.later.push(update);
+    else this.waiting.set(update.key, update);
+  }
+
+  private send(): void {
+    const batch = [...this.waiting.values()];
+    this.waiting = new Map();
+    const later = this.later;
+    this.later = [];
+    for (const update of later) this.add(update);
+    this.running = true;
+    this.run(batch)
+      .catch((error: unknown) => {
+        for (const update of batch) update.reject(error);
+      })
+      .finally(() => {
+        this.running = false;
+        if (this.waiting.size > 0) this.send();
+      });
+  }
+
+  private async run(batch: PendingUpdate[]): Promise<void> {
+    const only = batch.length === 1 ? batch[0] : undefined;
+    if (only) {
+      const { rows } = await this.pool.query<{ id: string }>({ name: 'session-update', text: UPDATE_ALONE, values: only.values });
+      only.resolve(rows[0]?.id);
+      return;
+    }
+    const column = (i: number) => batch.map((update) => update.values[i]);
+    const { rows } = await this.pool.query<{ channel: string; chatId: string; id: string }>({
+      name: 'session-update-many',
+      text: UPDATE_MANY,
+      values: Array.from({ length: 9 }, (_, i) => column(i)),
+    });
+    const saved = new Map(rows.map((row) => [`${row.channel}:${row.chatId}`, row.id]));
+    for (const update of batch) update.resolve(saved.get(update.key));
+  }
+}
 
 const recentKey = (chat: ChatRef) => `${chat.channel}:${chat.chatId}`;
 
@@ -45,7 +124,11 @@ export class PgSessionStore implements SessionStore {
   /** The session and the id of the row it was read from or saved to. */
   private readonly recent = new Map<string, { session: StoredSession; rowId: string }>();
 
-  constructor(private readonly db: Db, private readonly pool: Pool) {}
+  private readonly updates: SessionUpdates;
+
+  constructor(private readonly db: Db, private readonly pool: Pool) {
+    this.updates = new SessionUpdates(pool);
+  }
 
   async findSession(chat: ChatRef): Promise<StoredSession | null> {
     const key = recentKey(chat);
@@ -71,24 +154,24 @@ export class PgSessionStore implements SessionStore {
 
   async saveSession(chat: ChatRef, state: SessionState, { expectedVersion, expiresAt, messageId, submission }: SessionSave): Promise<'saved' | 'conflict'> {
     const key = recentKey(chat);
-    const params: unknown[] = [chat.channel, chat.chatId, state.language, JSON.stringify(state), state.lastActiveAt, expiresAt.toISOString(), messageId ?? null];
-    if (expectedVersion !== null) {
-      const known = this.recent.get(key);
-      params.push(expectedVersion, known?.session.version === expectedVersion ? known.rowId : null);
-    }
-    if (submission) params.push(submission.trackingCode, JSON.stringify(submission));
-    // Named statements: each pooled connection parses and plans them once.
-    const [name, text] =
-      expectedVersion === null
-        ? submission
-          ? ['session-insert-submit', INSERT_WITH_SUBMISSION]
-          : ['session-insert', INSERT_ALONE]
-        : submission
-          ? ['session-update-submit', UPDATE_WITH_SUBMISSION]
-          : ['session-update', UPDATE_ALONE];
+    const base = [chat.channel, chat.chatId, state.language, JSON.stringify(state), state.lastActiveAt, expiresAt.toISOString(), messageId ?? null] as const;
+    const known = this.recent.get(key);
+    const check = expectedVersion === null ? null : ([expectedVersion, known?.session.version === expectedVersion ? known.rowId : null] as const);
+    const form = submission ? ([submission.trackingCode, JSON.stringify(submission)] as const) : null;
     let rowId: string | undefined;
     try {
-      rowId = (await this.pool.query<{ id: string }>({ name, text, values: params })).rows[0]?.id;
+      if (check && !form) {
+        rowId = await this.updates.update(key, [...base, ...check]);
+      } else {
+        // Named statements: each pooled connection parses and plans them once.
+        const [name, text] = check
+          ? ['session-update-submit', UPDATE_WITH_SUBMISSION]
+          : form
+            ? ['session-insert-submit', INSERT_WITH_SUBMISSION]
+            : ['session-insert', INSERT_ALONE];
+        const values = [...base, ...(check ?? []), ...(form ?? [])];
+        rowId = (await this.pool.query<{ id: string }>({ name, text, values })).rows[0]?.id;
+      }
     } catch (error) {
       this.recent.delete(key);
       // A tracking code drawn twice (the submission's key): the caller steps again with a new one.

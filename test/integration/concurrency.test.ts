@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { idleState } from '../../src/engine/index.js';
+import { createDb, createPool } from '../../src/store/prisma.js';
 import { PgSessionStore } from '../../src/store/sessions.js';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { WebchatClient } from '../helpers/webchat-client.js';
@@ -75,5 +76,74 @@ describe('one writer per chat', () => {
     expect(state.history).toEqual(['type', 'category', 'subcategory']);
     expect(state.stepId).toBe('description');
     expect(session?.version).toBe(4);
+  });
+});
+
+describe('session updates under load', () => {
+  const pool = createPool(inject('databaseUrl'), () => undefined, 4);
+  const db = createDb(pool);
+  /** The names of the statements the store sends; `failNext` makes the next combined update fail as a lost connection would. */
+  const statements: string[] = [];
+  let failNext = false;
+  const watched = new Proxy(pool, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver) as unknown;
+      return (config: { name?: string }, ...rest: unknown[]) => {
+        statements.push(config.name ?? '(unnamed)');
+        if (failNext && config.name === 'session-update-many') {
+          failNext = false;
+          return Promise.reject(new Error('connection terminated'));
+        }
+        const query = Reflect.get(target, 'query', target) as (...args: unknown[]) => Promise<unknown>;
+        return query.apply(target, [config, ...rest]);
+      };
+    },
+  });
+  const at = new Date('2026-11-23T08:00:00Z');
+  const keep = new Date(at.getTime() + 3600_000);
+  const state = (stepId: string | null) => ({ ...idleState('id', at), stepId, flowId: stepId ? 'complaint' : null });
+  const chats = (n: number) => Array.from({ length: n }, (_, i) => ({ channel: 'WEBCHAT' as const, chatId: `load-${Date.now()}-${i}` }));
+
+  afterAll(async () => {
+    await db.$disconnect();
+    await pool.end();
+  });
+
+  it('sends the updates that come while one runs as one statement, each chat with its own version check', async () => {
+    const store = new PgSessionStore(db, watched);
+    const many = chats(12);
+    for (const chat of many) expect(await store.saveSession(chat, state(null), { expectedVersion: null, expiresAt: keep, messageId: 'm1' })).toBe('saved');
+    statements.length = 0;
+    const [stale, racing] = [many[1]!, many[5]!];
+    const outcomes = await Promise.all([
+      ...many.map((chat) => (chat === stale ? store.saveSession(chat, state('type'), { expectedVersion: 5, expiresAt: keep, messageId: 'm2' }) : store.saveSession(chat, state('type'), { expectedVersion: 1, expiresAt: keep, messageId: 'm2' }))),
+      // The same chat again from the same version (the expiry sweep racing a message): one of the two wins.
+      store.saveSession(racing, state('category'), { expectedVersion: 1, expiresAt: keep, messageId: 'm3' }),
+    ]);
+    expect(outcomes.filter((o) => o === 'saved')).toHaveLength(11);
+    expect(outcomes[1]).toBe('conflict');
+    expect([outcomes[5], outcomes[12]]).toEqual(['saved', 'conflict']);
+    // The first alone, the eleven others that came meanwhile together, and the second update of a chat
+    // already in that statement after it.
+    expect(statements).toEqual(['session-update', 'session-update-many', 'session-update']);
+    const rows = await db.conversationSession.findMany({ where: { chatId: { in: many.map((c) => c.chatId) } } });
+    const byChat = new Map(rows.map((r) => [r.chatId, r]));
+    expect(byChat.get(stale.chatId)).toMatchObject({ version: 1, lastMessageId: 'm1' });
+    expect(byChat.get(racing.chatId)).toMatchObject({ version: 2, lastMessageId: 'm2' });
+    for (const chat of many.filter((c) => c !== stale)) expect(byChat.get(chat.chatId)).toMatchObject({ version: 2, lastMessageId: 'm2', state: { stepId: 'type' } });
+  });
+
+  it('fails every update of a statement that fails, and sends the next ones', async () => {
+    const store = new PgSessionStore(db, watched);
+    const few = chats(3);
+    for (const chat of few) expect(await store.saveSession(chat, state(null), { expectedVersion: null, expiresAt: keep, messageId: 'm1' })).toBe('saved');
+    failNext = true;
+    const outcomes = await Promise.allSettled(few.map((chat) => store.saveSession(chat, state('type'), { expectedVersion: 1, expiresAt: keep, messageId: 'm2' })));
+    // The first went alone and saved; the two that waited shared the statement that failed.
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    const retried = await Promise.all(few.slice(1).map((chat) => store.saveSession(chat, state('type'), { expectedVersion: 1, expiresAt: keep, messageId: 'm2' })));
+    expect(retried).toEqual(['saved', 'saved']);
+    const rows = await db.conversationSession.findMany({ where: { chatId: { in: few.map((c) => c.chatId) } }, orderBy: { chatId: 'asc' } });
+    expect(rows.map((r) => r.version)).toEqual([2, 2, 2]);
   });
 });
