@@ -37,6 +37,9 @@ const UPDATE_MANY = `UPDATE "ConversationSession" s SET state = v.state, languag
   WHERE s.channel = v.channel AND s."chatId" = v.chat AND s.version = v.version AND (v.id IS NULL OR s.id = v.id)
   RETURNING s.channel::text AS channel, s."chatId" AS "chatId", s.id`;
 
+/** Enough to empty a backlog in a few statements without one statement carrying megabytes of state. */
+const MAX_GROUPED_UPDATES = 200;
+
 type UpdateValues = [channel: string, chatId: string, language: string, state: string, updatedAt: string, expiresAt: string, messageId: string | null, version: number, rowId: string | null];
 
 interface PendingUpdate {
@@ -53,7 +56,9 @@ interface PendingUpdate {
  * the round trips (each wakes PostgreSQL and then this process: most of a save's cost on a small
  * machine) grow more slowly than the messages. Each statement holds a chat at most once: a second
  * update of the same chat (the expiry sweep racing a message) waits for the next one, so the version
- * check decides between them as it would between two statements.
+ * check decides between them as it would between two statements. Rows are locked in key order (two
+ * processes' statements cannot deadlock on each other), and a grouped statement that fails is
+ * retried row by row, so one bad row (a state PostgreSQL refuses) fails only its own chat.
  */
 class SessionUpdates {
   private waiting = new Map<string, PendingUpdate>();
@@ -75,8 +80,8 @@ class SessionUpdates {
   }
 
   private send(): void {
-    const batch = [...this.waiting.values()];
-    this.waiting = new Map();
+    const batch = [...this.waiting.values()].slice(0, MAX_GROUPED_UPDATES);
+    for (const update of batch) this.waiting.delete(update.key);
     const later = this.later;
     this.later = [];
     for (const update of later) this.add(update);
@@ -94,18 +99,29 @@ class SessionUpdates {
   private async run(batch: PendingUpdate[]): Promise<void> {
     const only = batch.length === 1 ? batch[0] : undefined;
     if (only) {
-      const { rows } = await this.pool.query<{ id: string }>({ name: 'session-update', text: UPDATE_ALONE, values: only.values });
-      only.resolve(rows[0]?.id);
+      only.resolve(await this.updateOne(only));
       return;
     }
+    batch.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const column = (i: number) => batch.map((update) => update.values[i]);
-    const { rows } = await this.pool.query<{ channel: string; chatId: string; id: string }>({
-      name: 'session-update-many',
-      text: UPDATE_MANY,
-      values: Array.from({ length: 9 }, (_, i) => column(i)),
-    });
+    let rows: { channel: string; chatId: string; id: string }[];
+    try {
+      ({ rows } = await this.pool.query<{ channel: string; chatId: string; id: string }>({
+        name: 'session-update-many',
+        text: UPDATE_MANY,
+        values: Array.from({ length: 9 }, (_, i) => column(i)),
+      }));
+    } catch {
+      await Promise.all(batch.map((update) => this.updateOne(update).then(update.resolve, update.reject)));
+      return;
+    }
     const saved = new Map(rows.map((row) => [`${row.channel}:${row.chatId}`, row.id]));
     for (const update of batch) update.resolve(saved.get(update.key));
+  }
+
+  private async updateOne(update: PendingUpdate): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ id: string }>({ name: 'session-update', text: UPDATE_ALONE, values: update.values });
+    return rows[0]?.id;
   }
 }
 

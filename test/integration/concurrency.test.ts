@@ -133,17 +133,58 @@ describe('session updates under load', () => {
     for (const chat of many.filter((c) => c !== stale)) expect(byChat.get(chat.chatId)).toMatchObject({ version: 2, lastMessageId: 'm2', state: { stepId: 'type' } });
   });
 
-  it('fails every update of a statement that fails, and sends the next ones', async () => {
+  it('sends at most 200 updates in one statement', async () => {
     const store = new PgSessionStore(db, watched);
-    const few = chats(3);
+    const backlog = chats(251);
+    await Promise.all(backlog.map((chat) => store.saveSession(chat, state(null), { expectedVersion: null, expiresAt: keep, messageId: 'm1' })));
+    statements.length = 0;
+    const outcomes = await Promise.all(backlog.map((chat) => store.saveSession(chat, state('type'), { expectedVersion: 1, expiresAt: keep, messageId: 'm2' })));
+    expect(outcomes.every((o) => o === 'saved')).toBe(true);
+    expect(statements).toEqual(['session-update', 'session-update-many', 'session-update-many']);
+  });
+
+  it('keeps each chat its own: other channels, no message id, quotes, backslashes and emoji in the state', async () => {
+    const store = new PgSessionStore(db, watched);
+    const mixed = [...chats(2), { channel: 'TELEGRAM' as const, chatId: `load-${Date.now()}-tg` }, { channel: 'WHATSAPP' as const, chatId: `load-${Date.now()}-wa` }];
+    for (const chat of mixed) expect(await store.saveSession(chat, state(null), { expectedVersion: null, expiresAt: keep, messageId: 'm1' })).toBe('saved');
+    const text = 'Jalan "rusak" \\ di {gang} 3, NULL, 🚧 عربى';
+    const answered = { ...state('title'), answers: { description: { kind: 'text' as const, text } } };
+    statements.length = 0;
+    // The bot opening a flow saves without a message id: the row keeps the last one.
+    const outcomes = await Promise.all(mixed.map((chat, i) => store.saveSession(chat, answered, { expectedVersion: 1, expiresAt: keep, ...(i % 2 ? {} : { messageId: `m2-${i}` }) })));
+    expect(outcomes).toEqual(['saved', 'saved', 'saved', 'saved']);
+    expect(statements).toEqual(['session-update', 'session-update-many']);
+    for (const [i, chat] of mixed.entries()) {
+      const row = await db.conversationSession.findUnique({ where: { channel_chatId: chat } });
+      expect(row).toMatchObject({ version: 2, lastMessageId: i % 2 ? 'm1' : `m2-${i}`, state: { answers: { description: { text } } } });
+    }
+  });
+
+  it('retries a grouped statement that fails row by row: only a row PostgreSQL refuses fails', async () => {
+    const store = new PgSessionStore(db, watched);
+    const few = chats(4);
     for (const chat of few) expect(await store.saveSession(chat, state(null), { expectedVersion: null, expiresAt: keep, messageId: 'm1' })).toBe('saved');
+    // A lost connection on the grouped statement: every row goes again alone and saves.
     failNext = true;
-    const outcomes = await Promise.allSettled(few.map((chat) => store.saveSession(chat, state('type'), { expectedVersion: 1, expiresAt: keep, messageId: 'm2' })));
-    // The first went alone and saved; the two that waited shared the statement that failed.
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
-    const retried = await Promise.all(few.slice(1).map((chat) => store.saveSession(chat, state('type'), { expectedVersion: 1, expiresAt: keep, messageId: 'm2' })));
-    expect(retried).toEqual(['saved', 'saved']);
+    statements.length = 0;
+    const afterLoss = await Promise.all(few.slice(0, 3).map((chat) => store.saveSession(chat, state('type'), { expectedVersion: 1, expiresAt: keep, messageId: 'm2' })));
+    expect(afterLoss).toEqual(['saved', 'saved', 'saved']);
+    expect(statements).toEqual(['session-update', 'session-update-many', 'session-update', 'session-update']);
+    // A NUL character jsonb refuses (a channel that let one through): its chat fails, the others save.
+    const refused = { ...state('title'), answers: { description: { kind: 'text' as const, text: 'nul \u0000 here' } } };
+    const outcomes = await Promise.allSettled([
+      store.saveSession(few[0]!, state('category'), { expectedVersion: 2, expiresAt: keep, messageId: 'm3' }),
+      store.saveSession(few[1]!, state('category'), { expectedVersion: 2, expiresAt: keep, messageId: 'm3' }),
+      store.saveSession(few[2]!, refused, { expectedVersion: 2, expiresAt: keep, messageId: 'm3' }),
+      store.saveSession(few[3]!, state('category'), { expectedVersion: 1, expiresAt: keep, messageId: 'm3' }),
+    ]);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'rejected'))).toEqual(['saved', 'saved', 'rejected', 'saved']);
     const rows = await db.conversationSession.findMany({ where: { chatId: { in: few.map((c) => c.chatId) } }, orderBy: { chatId: 'asc' } });
-    expect(rows.map((r) => r.version)).toEqual([2, 2, 2]);
+    expect(rows.map((r) => [r.version, r.lastMessageId])).toEqual([
+      [3, 'm3'],
+      [3, 'm3'],
+      [2, 'm2'],
+      [2, 'm3'],
+    ]);
   });
 });
