@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { App } from '../src/app.js';
 import { QUEUE } from '../src/queue/queues.js';
 import { Citizen } from './citizen.js';
-import { drainQueues, settle, post, progress, watchIntake } from './harness.js';
+import { drainQueues, post, progress, settle, watchIntake } from './harness.js';
 import { walk, type PhaseContext } from './phases.js';
 import { lanes, sleepUntil, startProbe, summarise, type LatencySummary, type ProbeReading } from './stats.js';
 
