@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newTrackingCode } from '../../src/domain/index.js';
 import { eventually, startTestApp, type TestApp } from '../helpers/app.js';
 import { fileComplaint, WebchatClient, type BotMessage } from '../helpers/webchat-client.js';
 
@@ -81,7 +81,7 @@ describe('a complaint filed through the web chat, end to end', () => {
 
 describe('a tracking code drawn twice', () => {
   // The codes of this run only (the integration database is shared by the files of one run).
-  const run = Array.from(randomBytes(4), (b) => 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'[b % 31]).join('');
+  const run = newTrackingCode('ADU').split('-')[1]!;
   const draws = [`ADU-${run}-AAAA`, `ADU-${run}-AAAA`, `ADU-${run}-BBBB`];
   let drawn = 0;
   let app: TestApp;
