@@ -112,7 +112,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const flows = await loadFlowSet(resolvePath(config.CONVERSATIONS_DIR));
   const calendar = await loadCalendar(resolvePath(config.CALENDAR_DIR));
   await prepareDatabase(config, log);
-  const pool = createPool(config.DATABASE_URL, (error) => log.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool reconnects'));
+  const pool = createPool(config.DATABASE_URL, (error) => log.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool reconnects'), {
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
   const db = createDb(pool);
   await seedIfEmpty(db, config, log);
 

@@ -100,7 +100,7 @@ async function main(args: string[]): Promise<void> {
         } else fail(USAGE);
       });
     case 'recover': {
-      const pool = createPool(config.DATABASE_URL, (error) => log.warn({ err: error }, 'database connection dropped'));
+      const pool = createPool(config.DATABASE_URL, (error) => log.warn({ err: error }, 'database connection dropped'), { statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS });
       const db = createDb(pool);
       try {
         const count = await withQueues(config, (queues) =>

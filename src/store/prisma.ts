@@ -7,13 +7,31 @@ export type Db = PrismaClient;
 export type Pool = pg.Pool;
 export { Prisma };
 
+export interface PoolOptions {
+  size?: number;
+  /** PostgreSQL cancels a statement running longer than this (`statement_timeout`). */
+  statementTimeoutMs?: number;
+  /** Time on top of the statement timeout before a statement with no answer at all is given up here. */
+  unansweredGraceMs?: number;
+}
+
 /**
  * One node-postgres pool per process, shared by Prisma and the hand-written hot-path queries.
  * An idle connection the server drops (a restart, a killed backend) emits 'error' on the pool:
  * without a listener that would end the process, so it is reported and the pool reconnects.
+ * No statement waits forever: PostgreSQL cancels one that runs past the statement timeout (a lock
+ * that is never released), and one that gets no answer at all (a server or network that went
+ * silent) fails here a little later and its connection is dropped. Either way the caller gets an
+ * error, and the session saves queued behind it go on.
  */
-export function createPool(databaseUrl: string, onIdleError: (error: Error) => void, size = 10): Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: size, connectionTimeoutMillis: 5_000 });
+export function createPool(databaseUrl: string, onIdleError: (error: Error) => void, { size = 10, statementTimeoutMs = 30_000, unansweredGraceMs = 5_000 }: PoolOptions = {}): Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: size,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + unansweredGraceMs,
+  });
   pool.on('error', onIdleError);
   return pool;
 }

@@ -37,7 +37,7 @@ export async function prepareWorld(options: { serverUrl: string; redisUrl: strin
   const log = pino({ level: 'warn' });
   await ensureDatabase(describeDatabase(databaseUrl), log, 20_000);
   await migrateDatabase(databaseUrl, projectRoot, log);
-  const pool = createPool(databaseUrl, () => undefined, 4);
+  const pool = createPool(databaseUrl, () => undefined, { size: 4 });
   pool.on('error', () => undefined);
   const db = createDb(pool);
   await applySeed(db, await readSeed(`${projectRoot}/prisma/seed`));

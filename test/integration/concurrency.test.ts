@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { idleState } from '../../src/engine/index.js';
 import { createDb, createPool } from '../../src/store/prisma.js';
@@ -80,7 +81,7 @@ describe('one writer per chat', () => {
 });
 
 describe('session updates under load', () => {
-  const pool = createPool(inject('databaseUrl'), () => undefined, 4);
+  const pool = createPool(inject('databaseUrl'), () => undefined, { size: 4 });
   const db = createDb(pool);
   /** The names of the statements the store sends; `failNext` makes the next combined update fail as a lost connection would. */
   const statements: string[] = [];
@@ -186,5 +187,79 @@ describe('session updates under load', () => {
       [2, 'm2'],
       [2, 'm3'],
     ]);
+  });
+});
+
+describe('a statement that never ends', () => {
+  const databaseUrl = inject('databaseUrl');
+  const at = new Date('2026-11-24T08:00:00Z');
+  const keep = new Date(at.getTime() + 3600_000);
+  const state = (stepId: string | null) => ({ ...idleState('id', at), stepId, flowId: stepId ? 'complaint' : null });
+  const chats = (n: number) => Array.from({ length: n }, (_, i) => ({ channel: 'WEBCHAT' as const, chatId: `stuck-${Date.now()}-${i}` }));
+
+  it('is cancelled after the statement timeout, and the session saves queued behind it go on', async () => {
+    const pool = createPool(databaseUrl, () => undefined, { size: 4, statementTimeoutMs: 300 });
+    const holder = await pool.connect();
+    try {
+      const store = new PgSessionStore(createDb(pool), pool);
+      const [locked, ...others] = chats(3);
+      for (const chat of [locked!, ...others]) expect(await store.saveSession(chat, state(null), { expectedVersion: null, expiresAt: keep, messageId: 'm1' })).toBe('saved');
+      // Another transaction holds the first chat's row and never lets go.
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM "ConversationSession" WHERE "chatId" = $1 FOR UPDATE`, [locked!.chatId]);
+      const outcomes = await Promise.allSettled([locked!, ...others].map((chat) => store.saveSession(chat, state('type'), { expectedVersion: 1, expiresAt: keep, messageId: 'm2' })));
+      expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: '57014' } }); // query_canceled
+      expect(outcomes.slice(1)).toEqual([
+        { status: 'fulfilled', value: 'saved' },
+        { status: 'fulfilled', value: 'saved' },
+      ]);
+      await holder.query('ROLLBACK');
+      // The chat whose save was cancelled is as it was, and saves once the row is free.
+      expect(await store.saveSession(locked!, state('type'), { expectedVersion: 1, expiresAt: keep, messageId: 'm2' })).toBe('saved');
+    } finally {
+      holder.release();
+      await pool.end();
+    }
+  });
+
+  it('fails when the server goes silent, and the pool carries on with a new connection', async () => {
+    const target = new URL(databaseUrl);
+    let silent = false;
+    const sockets = new Set<net.Socket>();
+    // A TCP relay to PostgreSQL that can stop passing the server's answers on, as a dead link would.
+    const relay = net.createServer((client) => {
+      const server = net.connect(Number(target.port || 5432), target.hostname);
+      for (const socket of [client, server]) {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => sockets.delete(socket));
+      }
+      client.pipe(server);
+      server.on('data', (chunk: Buffer) => {
+        if (!silent) client.write(chunk);
+      });
+      server.on('close', () => client.destroy());
+      client.on('close', () => server.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const address = relay.address();
+    if (address === null || typeof address === 'string') throw new Error('relay has no port');
+    const relayed = new URL(databaseUrl);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(address.port);
+    const pool = createPool(relayed.toString(), () => undefined, { size: 1, statementTimeoutMs: 200, unansweredGraceMs: 100 });
+    try {
+      expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      silent = true;
+      await expect(pool.query('SELECT 2')).rejects.toThrow(/timeout/i);
+      silent = false;
+      // The silent connection was dropped; the next statement gets a new one.
+      expect((await pool.query<{ two: number }>('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+      expect(pool.totalCount).toBe(1);
+    } finally {
+      await pool.end();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => relay.close(resolve));
+    }
   });
 });
