@@ -29,11 +29,15 @@ const INSERT_WITH_SUBMISSION = withSubmission(INSERT, 8);
 const UPDATE_WITH_SUBMISSION = withSubmission(UPDATE, 10);
 const INSERT_ALONE = `${INSERT} RETURNING id`;
 const UPDATE_ALONE = `${UPDATE} RETURNING id`;
-/** UPDATE for several chats at once; each chat at most once (SessionUpdates sees to it), so RETURNING names who saved. */
+/**
+ * UPDATE for several chats at once; each chat at most once (SessionUpdates sees to it), so RETURNING
+ * names who saved. The rows come as one JSON array: node-postgres would send a jsonb[] parameter as an
+ * array literal, escaping every quote of every state on the way (most of a grouped save's allocation).
+ */
 const UPDATE_MANY = `UPDATE "ConversationSession" s SET state = v.state, language = v.language, "updatedAt" = ${utc('v.updated')},
   "expiresAt" = ${utc('v.expires')}, "lastMessageId" = COALESCE(v.message, s."lastMessageId"), version = s.version + 1
-  FROM unnest($1::"Channel"[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::int[], $9::uuid[])
-    AS v(channel, chat, language, state, updated, expires, message, version, id)
+  FROM jsonb_to_recordset($1::jsonb)
+    AS v(channel "Channel", chat text, language text, state jsonb, updated text, expires text, message text, version int, id uuid)
   WHERE s.channel = v.channel AND s."chatId" = v.chat AND s.version = v.version AND (v.id IS NULL OR s.id = v.id)
   RETURNING s.channel::text AS channel, s."chatId" AS "chatId", s.id`;
 
@@ -103,13 +107,12 @@ class SessionUpdates {
       return;
     }
     batch.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const column = (i: number) => batch.map((update) => update.values[i]);
     let rows: { channel: string; chatId: string; id: string }[];
     try {
       ({ rows } = await this.pool.query<{ channel: string; chatId: string; id: string }>({
         name: 'session-update-many',
         text: UPDATE_MANY,
-        values: Array.from({ length: 9 }, (_, i) => column(i)),
+        values: [`[${batch.map((update) => groupedRow(update.values)).join(',')}]`],
       }));
     } catch {
       await Promise.all(batch.map((update) => this.updateOne(update).then(update.resolve, update.reject)));
@@ -123,6 +126,12 @@ class SessionUpdates {
     const { rows } = await this.pool.query<{ id: string }>({ name: 'session-update', text: UPDATE_ALONE, values: update.values });
     return rows[0]?.id;
   }
+}
+
+/** One row of UPDATE_MANY's array; the state is JSON already (the text a single save sends), so it goes in as it is. */
+function groupedRow([channel, chat, language, state, updated, expires, message, version, id]: UpdateValues): string {
+  const scalars = JSON.stringify({ channel, chat, language, updated, expires, message, version, id });
+  return `${scalars.slice(0, -1)},"state":${state}}`;
 }
 
 const recentKey = (chat: ChatRef) => `${chat.channel}:${chat.chatId}`;
