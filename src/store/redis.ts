@@ -26,6 +26,8 @@ export function createRedis(url: string, options: { forWorker?: boolean; name?: 
 }
 
 const LOCK_TTL_MS = 10_000;
+/** Longest a holder keeps renewing its lock: a handler stuck past this (a bug) must not hold the chat for ever. */
+const MAX_HOLD_MS = 120_000;
 const DEDUPE_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
@@ -55,13 +57,44 @@ return 1`);
 /** Frees the lock (KEYS[1]) if this holder still has it. */
 const LEAVE = new LuaScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0`);
+/** Gives the lock (KEYS[1]) another ARGV[2] ms if this holder still has it. */
+const RENEW = new LuaScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 0`);
+
+/** Runs `task` every `ms` until the returned function is called. */
+export type Repeat = (task: () => void, ms: number) => () => void;
+
+const repeatWithTimer: Repeat = (task, ms) => {
+  const timer = setInterval(task, ms).unref();
+  return () => clearInterval(timer);
+};
+
+export interface ChatGateOptions {
+  lockTtlMs?: number;
+  /** How the renewal is scheduled (a test drives it by hand). */
+  repeat?: Repeat;
+}
 
 /**
  * The per-chat lock and the inbound de-duplication marks in one: entering takes the lock and reads
- * the message's mark in one round trip; the mark and the unlock are one command each.
+ * the message's mark in one round trip; the mark and the unlock are one command each. The lock
+ * expires on its own (a process that dies holding it frees it within its TTL), and a holder that is
+ * still at work when a third of the TTL has passed (a slow statement: they may run up to the
+ * statement timeout) renews it, so no second message of the chat gets in while the first one runs;
+ * up to two minutes, after which the lock lapses as before.
  */
 export class RedisChatGate implements ChatGate {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  private readonly lockTtlMs: number;
+  private readonly repeat: Repeat;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    { lockTtlMs = LOCK_TTL_MS, repeat = repeatWithTimer }: ChatGateOptions = {},
+  ) {
+    this.lockTtlMs = lockTtlMs;
+    this.repeat = repeat;
+  }
 
   async enter(chat: ChatRef, platformMessageId: string | null, waitMs: number): Promise<GateEntry | null> {
     const lock = `${this.prefix}:lock:chat:${chat.channel}:${chat.chatId}`;
@@ -69,14 +102,25 @@ export class RedisChatGate implements ChatGate {
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-      const entered = await ENTER.run(this.redis, seen === null ? [lock] : [lock, seen], [token, LOCK_TTL_MS]);
+      const entered = await ENTER.run(this.redis, seen === null ? [lock] : [lock, seen], [token, this.lockTtlMs]);
       if (entered !== 0) {
+        const every = Math.floor(this.lockTtlMs / 3);
+        let renewals = Math.floor(MAX_HOLD_MS / every);
+        const stopRenewing = this.repeat(() => {
+          if (renewals-- <= 0) {
+            stopRenewing();
+            return;
+          }
+          // A renewal Redis does not answer is no worse than none: the holder goes on, the version check stands.
+          RENEW.run(this.redis, [lock], [token, this.lockTtlMs]).catch(() => undefined);
+        }, every);
         return {
           seen: entered === 2,
           markHandled: async () => {
             if (seen !== null) await this.redis.set(seen, '1', 'EX', DEDUPE_TTL_SECONDS);
           },
           leave: async () => {
+            stopRenewing();
             await LEAVE.run(this.redis, [lock], [token]);
           },
         };

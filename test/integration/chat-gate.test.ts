@@ -1,7 +1,7 @@
 /** The per-chat gate on a real Redis: one holder at a time, the seen mark, and scripts lost by the server. */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRedis, deleteKeysWithPrefix, RedisChatGate, type Redis } from '../../src/store/redis.js';
+import { createRedis, deleteKeysWithPrefix, RedisChatGate, type Redis, type Repeat } from '../../src/store/redis.js';
 
 describe('RedisChatGate', () => {
   const prefix = `aduantest-gate-${randomBytes(4).toString('hex')}`;
@@ -68,5 +68,38 @@ describe('RedisChatGate', () => {
     await entry!.markHandled();
     await entry!.leave();
     expect(await redis.exists(`${prefix}:lock:chat:WEBCHAT:gate-1`)).toBe(0);
+  });
+
+  it('renews the lock while its holder works, stops when it leaves, and gives up after two minutes', async () => {
+    // The renewal timer, driven by hand: each tick is a third of the TTL passing.
+    const running = new Map<() => void, number>();
+    const repeat: Repeat = (task, ms) => {
+      running.set(task, ms);
+      return () => running.delete(task);
+    };
+    const tick = async () => {
+      for (const task of running.keys()) task();
+      await redis.ping(); // the renewal's script has run once this answers (one connection, in order)
+    };
+    const slow = new RedisChatGate(redis, prefix, { lockTtlMs: 9_000, repeat });
+    const lock = `${prefix}:lock:chat:WEBCHAT:gate-1`;
+    const entry = await slow.enter(chat, 'm9', 100);
+    expect([...running.values()]).toEqual([3_000]);
+    await redis.pexpire(lock, 50); // as if most of its TTL had gone by
+    await tick();
+    expect(await redis.pttl(lock)).toBeGreaterThan(8_000);
+    expect(await slow.enter(chat, 'm10', 0)).toBeNull();
+    await entry!.leave();
+    expect(running.size).toBe(0);
+    expect(await redis.exists(lock)).toBe(0);
+
+    const stuck = await slow.enter(chat, 'm11', 100);
+    for (let i = 0; i < 40; i++) await tick(); // 40 × 3 s: two minutes
+    expect(running.size).toBe(1);
+    await redis.pexpire(lock, 50);
+    await tick(); // the 41st: no more
+    expect(running.size).toBe(0);
+    expect(await redis.pttl(lock)).toBeLessThanOrEqual(50);
+    await stuck!.leave();
   });
 });
