@@ -43,8 +43,8 @@ export const ConfigSchema = z.object({
   DEADLINE_REMINDER_DAYS: positiveInt.default(1),
   /** Load the seed data when the database has no agencies yet. */
   AUTO_SEED: bool.default(true),
-  /** Longest a database statement may run before PostgreSQL cancels it (and the caller gets an error). */
-  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(30_000),
+  /** Longest a database statement of the service may run before PostgreSQL cancels it (the caller gets an error); 0: no limit. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0, { error: 'milliseconds, 0 for no limit' }).default(30_000),
   /** Apply pending migrations at start (npm start); turn off where a release job migrates. */
   AUTO_MIGRATE: bool.default(true),
   MEDIA_DIR: z.string().min(1).default('data/media'),

@@ -9,7 +9,7 @@ export { Prisma };
 
 export interface PoolOptions {
   size?: number;
-  /** PostgreSQL cancels a statement running longer than this (`statement_timeout`). */
+  /** PostgreSQL cancels a statement running longer than this (`statement_timeout`); 0: no limit either side. */
   statementTimeoutMs?: number;
   /** Time on top of the statement timeout before a statement with no answer at all is given up here. */
   unansweredGraceMs?: number;
@@ -21,18 +21,25 @@ export interface PoolOptions {
  * without a listener that would end the process, so it is reported and the pool reconnects.
  * No statement waits forever: PostgreSQL cancels one that runs past the statement timeout (a lock
  * that is never released), and one that gets no answer at all (a server or network that went
- * silent) fails here a little later and its connection is dropped. Either way the caller gets an
- * error, and the session saves queued behind it go on.
+ * silent) fails here a little later and its connection is dropped, in a transaction too. Either way
+ * the caller gets an error, and the session saves queued behind it go on.
  */
 export function createPool(databaseUrl: string, onIdleError: (error: Error) => void, { size = 10, statementTimeoutMs = 30_000, unansweredGraceMs = 5_000 }: PoolOptions = {}): Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: size,
     connectionTimeoutMillis: 5_000,
-    statement_timeout: statementTimeoutMs,
-    query_timeout: statementTimeoutMs + unansweredGraceMs,
+    // Sent as a startup parameter: a PgBouncer in front needs it in its ignore_startup_parameters.
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + unansweredGraceMs } : {}),
   });
   pool.on('error', onIdleError);
+  // A connection given back while still waiting for an answer (a transaction whose statement timed
+  // out here sends ROLLBACK behind it, which times out too, and is then released as if all were
+  // well) would make every statement of its next borrower wait behind the lost one: end it instead.
+  // `readyForQuery` is node-postgres's own flag for "nothing in flight on this connection".
+  pool.on('release', (error, client) => {
+    if (!error && Reflect.get(client, 'readyForQuery') === false) void client.end().catch(() => undefined);
+  });
   return pool;
 }
 

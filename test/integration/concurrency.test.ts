@@ -222,44 +222,78 @@ describe('a statement that never ends', () => {
     }
   });
 
-  it('fails when the server goes silent, and the pool carries on with a new connection', async () => {
+  /** A TCP relay to PostgreSQL that can stop passing the server's answers on, as a dead link would. */
+  async function silentRelay() {
     const target = new URL(databaseUrl);
-    let silent = false;
+    const relay = { silent: false };
     const sockets = new Set<net.Socket>();
-    // A TCP relay to PostgreSQL that can stop passing the server's answers on, as a dead link would.
-    const relay = net.createServer((client) => {
-      const server = net.connect(Number(target.port || 5432), target.hostname);
-      for (const socket of [client, server]) {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      for (const socket of [client, upstream]) {
         sockets.add(socket);
         socket.on('error', () => undefined);
         socket.on('close', () => sockets.delete(socket));
       }
-      client.pipe(server);
-      server.on('data', (chunk: Buffer) => {
-        if (!silent) client.write(chunk);
+      client.pipe(upstream);
+      upstream.on('data', (chunk: Buffer) => {
+        if (!relay.silent) client.write(chunk);
       });
-      server.on('close', () => client.destroy());
-      client.on('close', () => server.destroy());
+      upstream.on('close', () => client.destroy());
+      client.on('close', () => upstream.destroy());
     });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const address = relay.address();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('relay has no port');
     const relayed = new URL(databaseUrl);
     relayed.hostname = '127.0.0.1';
     relayed.port = String(address.port);
-    const pool = createPool(relayed.toString(), () => undefined, { size: 1, statementTimeoutMs: 200, unansweredGraceMs: 100 });
+    const close = async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    };
+    return Object.assign(relay, { url: relayed.toString(), close });
+  }
+
+  it('fails when the server goes silent, and the pool carries on with a new connection', async () => {
+    const relay = await silentRelay();
+    const pool = createPool(relay.url, () => undefined, { size: 1, statementTimeoutMs: 200, unansweredGraceMs: 100 });
     try {
       expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-      silent = true;
+      relay.silent = true;
       await expect(pool.query('SELECT 2')).rejects.toThrow(/timeout/i);
-      silent = false;
+      relay.silent = false;
       // The silent connection was dropped; the next statement gets a new one.
       expect((await pool.query<{ two: number }>('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
       expect(pool.totalCount).toBe(1);
     } finally {
       await pool.end();
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => relay.close(resolve));
+      await relay.close();
+    }
+  });
+
+  it('drops a connection left waiting for an answer by a transaction that gave up, instead of lending it again', async () => {
+    const relay = await silentRelay();
+    const pool = createPool(relay.url, () => undefined, { size: 1, statementTimeoutMs: 200, unansweredGraceMs: 100 });
+    const db = createDb(pool);
+    try {
+      expect(await db.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+      // The link goes silent in the middle of a transaction: its statement times out, and so does the
+      // ROLLBACK Prisma sends after it (queued behind the first on the same connection).
+      const transaction = db.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 2`;
+        relay.silent = true;
+        return tx.$queryRaw`SELECT 2`;
+      });
+      await expect(transaction).rejects.toThrow();
+      relay.silent = false;
+      // The transaction's connection still waits for the answer that never came: lent again, every
+      // statement on it would queue behind that and time out in its turn.
+      expect((await pool.query<{ three: number }>('SELECT 3 AS three')).rows).toEqual([{ three: 3 }]);
+      expect(await db.$transaction(async (tx) => tx.$queryRaw`SELECT 4 AS four`)).toEqual([{ four: 4 }]);
+    } finally {
+      await db.$disconnect();
+      await pool.end().catch(() => undefined);
+      await relay.close();
     }
   });
 });
