@@ -76,12 +76,28 @@ export class PgWhatsAppRecords {
    * The sent copies are for WhatsApp's retries (getMessage), which come within days: rows older than
    * `olderThan` lose their content, and those about no complaint go. A row with a tracking code stays
    * (a few dozen bytes), so a citizen quoting an old status message still reaches its complaint.
+   * In batches: after a long pause the backlog may be large, and one statement over all of it could
+   * run past the statement timeout, be cancelled, and never get done.
    */
-  async pruneSent(olderThan: Date): Promise<{ cleared: number; deleted: number }> {
-    const old = { createdAt: { lt: olderThan } };
-    const deleted = await this.db.whatsAppSentMessage.deleteMany({ where: { ...old, trackingCode: null } });
-    const cleared = await this.db.whatsAppSentMessage.updateMany({ where: { ...old, content: { not: '' } }, data: { content: '' } });
-    return { cleared: cleared.count, deleted: deleted.count };
+  async pruneSent(olderThan: Date, batch = 5_000): Promise<{ cleared: number; deleted: number }> {
+    const before = olderThan.toISOString();
+    const repeat = async (statement: () => Promise<number>) => {
+      let total = 0;
+      for (;;) {
+        const count = await statement();
+        total += count;
+        if (count < batch) return total;
+      }
+    };
+    const deleted = await repeat(
+      () => this.db.$executeRaw`DELETE FROM "WhatsAppSentMessage" WHERE "messageId" IN (SELECT "messageId" FROM "WhatsAppSentMessage"
+        WHERE "createdAt" < (${before}::timestamptz AT TIME ZONE 'UTC') AND "trackingCode" IS NULL LIMIT ${batch})`,
+    );
+    const cleared = await repeat(
+      () => this.db.$executeRaw`UPDATE "WhatsAppSentMessage" SET content = '' WHERE "messageId" IN (SELECT "messageId" FROM "WhatsAppSentMessage"
+        WHERE "createdAt" < (${before}::timestamptz AT TIME ZONE 'UTC') AND content <> '' LIMIT ${batch})`,
+    );
+    return { cleared, deleted };
   }
 
   /** The complaint a message the bot sent to this chat was about. */

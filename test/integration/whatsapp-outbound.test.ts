@@ -116,4 +116,26 @@ describe('WhatsApp outbound: officers\' files reach citizens as media', () => {
     expect(await app.fake.getMessage!({ remoteJid: '628111@s.whatsapp.net', fromMe: true, id: `OLDCODE-${tag}` })).toBeUndefined();
     expect(await app.whatsapp!.records.findSentCode(`wa-prune-${tag}`, `OLDCODE-${tag}`)).toBe('ADU-PRUN-0001');
   });
+
+  it('prunes a large backlog in batches, each well inside the statement timeout', async () => {
+    const day = 86_400_000;
+    const tag = randomBytes(4).toString('hex');
+    // Older than anything another test writes, so the counts are this test's own.
+    const ago = (days: number) => new Date(Date.now() - days * day);
+    const row = (i: number, trackingCode: string | null, ageDays = 400) => ({
+      messageId: `BATCH${i}-${tag}`, jid: '628111@s.whatsapp.net', chatId: `wa-batch-${tag}`, content: '{"conversation":"lama"}', trackingCode, createdAt: ago(ageDays),
+    });
+    await app.db.whatsAppSentMessage.createMany({
+      data: [...[0, 1, 2, 3, 4].map((i) => row(i, null)), ...[5, 6, 7].map((i) => row(i, `ADU-BTCH-000${i}`)), row(8, null, 200)],
+    });
+    expect(await app.whatsapp!.records.pruneSent(ago(300), 2)).toEqual({ deleted: 5, cleared: 3 });
+    const left = await app.db.whatsAppSentMessage.findMany({ where: { chatId: `wa-batch-${tag}` }, orderBy: { messageId: 'asc' } });
+    expect(left.map((r) => [r.messageId.split('-')[0], r.content === '' ? 'cleared' : 'kept'])).toEqual([
+      ['BATCH5', 'cleared'],
+      ['BATCH6', 'cleared'],
+      ['BATCH7', 'cleared'],
+      ['BATCH8', 'kept'],
+    ]);
+    expect(await app.whatsapp!.records.pruneSent(ago(300), 2)).toEqual({ deleted: 0, cleared: 0 });
+  });
 });
