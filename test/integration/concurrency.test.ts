@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { idleState } from '../../src/engine/index.js';
 import { createDb, createPool } from '../../src/store/prisma.js';
-import { PgSessionStore } from '../../src/store/sessions.js';
+import { PgSessionStore, UPDATE_MANY } from '../../src/store/sessions.js';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { WebchatClient } from '../helpers/webchat-client.js';
 
@@ -158,6 +158,30 @@ describe('session updates under load', () => {
     for (const [i, chat] of mixed.entries()) {
       const row = await db.conversationSession.findUnique({ where: { channel_chatId: chat } });
       expect(row).toMatchObject({ version: 2, lastMessageId: i % 2 ? 'm1' : `m2-${i}`, state: { answers: { description: { text } } } });
+    }
+  });
+
+  it('looks each grouped row up by its index, never by scanning the session table, planned for the values or not', async () => {
+    const tag = `plan-${Date.now()}`;
+    // Enough sessions that PostgreSQL would hash-join the whole table if it took the rows for 100.
+    await pool.query(`INSERT INTO "ConversationSession" (id, channel, "chatId", version, language, state, "updatedAt", "expiresAt")
+      SELECT gen_random_uuid(), 'WEBCHAT', $1 || g, 1, 'id', '{}'::jsonb, now(), now() + interval '1 hour' FROM generate_series(1, 12000) g`, [tag]);
+    const client = await pool.connect();
+    try {
+      await client.query('ANALYZE "ConversationSession"');
+      const rows = JSON.stringify([1, 2].map((i) => ({ channel: 'WEBCHAT', chat: `${tag}${i}`, language: 'id', updated: at.toISOString(), expires: keep.toISOString(), message: null, version: 1, id: null, state: {} })));
+      for (const mode of ['force_custom_plan', 'force_generic_plan']) {
+        await client.query(`SET plan_cache_mode = ${mode}`);
+        const { rows: plan } = await client.query<{ 'QUERY PLAN': string }>({ text: `EXPLAIN ${UPDATE_MANY}`, values: [rows, 2] });
+        const text = plan.map((line) => line['QUERY PLAN']).join('\n');
+        expect(text, mode).toContain('Index Scan using "ConversationSession_channel_chatId_key"');
+        expect(text, mode).not.toContain('Seq Scan on "ConversationSession"');
+      }
+    } finally {
+      await client.query('RESET plan_cache_mode');
+      client.release();
+      await pool.query(`DELETE FROM "ConversationSession" WHERE "chatId" LIKE $1 || '%'`, [tag]);
+      await pool.query('ANALYZE "ConversationSession"');
     }
   });
 
