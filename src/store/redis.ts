@@ -104,7 +104,7 @@ export class RedisChatGate implements ChatGate {
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
       const entered = await ENTER.run(this.redis, seen === null ? [lock] : [lock, seen], [token, this.lockTtlMs]);
       if (entered !== 0) {
-        const every = Math.floor(this.lockTtlMs / 3);
+        const every = Math.max(1, Math.floor(this.lockTtlMs / 3));
         let renewals = Math.floor(MAX_HOLD_MS / every);
         const stopRenewing = this.repeat(() => {
           if (renewals-- <= 0) {
