@@ -179,19 +179,25 @@ function citizenText(outcome: CitizenOutcome, success: 'reply_received' | 'feedb
 
 /**
  * Opens the feedback or reply flow in a citizen's chat from outside a conversation (after the
- * agency's answer, or a hold), under the same per-chat lock as their own messages.
+ * agency's answer, or a hold), under the same per-chat lock as their own messages. The session is
+ * read from the database, not from this process's copy: the notice that asks runs wherever a worker
+ * took it, and the citizen's messages may have gone to another process since (an old copy would
+ * show a form long finished, or fail the version check).
  */
 export function createFlowStarter(deps: InboundDeps, now: () => Date) {
   return async (chat: ChatRef, flowId: 'feedback' | 'reply', code: string): Promise<void> => {
     const entry = await deps.gate.enter(chat, null, LOCK_WAIT_MS);
     if (!entry) throw new BusyError();
     try {
-      const stored = await deps.sessions.findSession(chat);
-      const language = stored?.state.language ?? deps.settings.defaultLanguage;
-      const result = beginFlow(engineContext(deps, chat, chat.chatId, language), stored?.state ?? null, flowId, code, now());
-      if (!result) return; // the citizen is filling in a form: "nilai <kode>" / "tambah <kode>" later
-      const saved = await deps.sessions.saveSession(chat, result.state, { expectedVersion: stored?.version ?? null, expiresAt: expiry(result.state, deps.settings.idleMinutes) });
-      if (saved === 'saved') await deps.sender.send(chat, result.messages);
+      for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+        const stored = await deps.sessions.findSession(chat, { fresh: true });
+        const language = stored?.state.language ?? deps.settings.defaultLanguage;
+        const result = beginFlow(engineContext(deps, chat, chat.chatId, language), stored?.state ?? null, flowId, code, now());
+        if (!result) return; // the citizen is filling in a form: "nilai <kode>" / "tambah <kode>" later
+        const saved = await deps.sessions.saveSession(chat, result.state, { expectedVersion: stored?.version ?? null, expiresAt: expiry(result.state, deps.settings.idleMinutes) });
+        if (saved === 'saved') return await deps.sender.send(chat, result.messages);
+      }
+      throw new BusyError();
     } finally {
       await entry.leave().catch(() => undefined);
     }

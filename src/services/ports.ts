@@ -29,8 +29,11 @@ export interface SessionSave {
 }
 
 export interface SessionStore {
-  /** null when the chat has no session or its stored state no longer parses. */
-  findSession(chat: ChatRef): Promise<StoredSession | null>;
+  /**
+   * null when the chat has no session or its stored state no longer parses. A store may answer from
+   * its copy of the session this process saved last; `fresh` reads the stored one.
+   */
+  findSession(chat: ChatRef, options?: { fresh?: boolean }): Promise<StoredSession | null>;
   /** Saves the state if nobody saved since `save.expectedVersion`. */
   saveSession(chat: ChatRef, state: SessionState, save: SessionSave): Promise<'saved' | 'conflict'>;
   /** Sessions past their expiresAt: forms left idle, and finished conversations past their keep time. */

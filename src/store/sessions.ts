@@ -160,9 +160,9 @@ export class PgSessionStore implements SessionStore {
     this.updates = new SessionUpdates(pool);
   }
 
-  async findSession(chat: ChatRef): Promise<StoredSession | null> {
+  async findSession(chat: ChatRef, { fresh = false }: { fresh?: boolean } = {}): Promise<StoredSession | null> {
     const key = recentKey(chat);
-    const known = this.recent.get(key);
+    const known = fresh ? undefined : this.recent.get(key);
     if (known) {
       this.keep(key, known.session, known.rowId);
       return known.session;
