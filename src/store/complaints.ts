@@ -159,7 +159,9 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     const [rules, agencies, categories] = await Promise.all([
       this.db.routingRule.findMany({ where: { agency: { active: true } } }),
       this.db.agency.findMany({ where: { active: true }, select: { id: true, isCoordinator: true, regionCode: true, code: true }, orderBy: { code: 'asc' } }),
-      this.db.category.findMany({ where: { active: true }, select: { id: true, parentId: true } }),
+      // Every category, switched off or not: a citizen who chose one before it was switched off has a
+      // tracking code already, and their complaint is stored and routed all the same.
+      this.db.category.findMany({ select: { id: true, parentId: true } }),
     ]);
     return {
       rules: rules.map((r) => ({ categoryId: r.categoryId, regionCode: r.regionCode, agencyId: r.agencyId })),
@@ -187,15 +189,16 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     const forwarded = route.kind !== 'coordinator';
     const status: ComplaintStatus = forwarded ? 'FORWARDED' : 'SUBMITTED';
     const at = now.toISOString();
-    // In the order the log must read: filed, then "looks like", then routed (the notice).
+    // In the order the log must read: filed, then "looks like", then routed: the notice, marked `notify` so
+    // the maintenance sweep sends it should its job be lost (Redis flushed after intake completed).
     const events = [
       { type: 'CREATED', fromStatus: null, toStatus: 'SUBMITTED', agencyId: null, byCitizen: true, data: { channel: form.channel, attachments: form.attachmentIds.length }, createdAt: form.submittedAt },
       ...(duplicate
         ? [{ type: 'DUPLICATE_SUSPECTED', fromStatus: null, toStatus: null, agencyId: null, byCitizen: false, data: { of: candidates.find((c) => c.id === duplicate.id)?.trackingCode ?? duplicate.id }, createdAt: at }]
         : []),
       forwarded
-        ? { type: 'FORWARDED', fromStatus: 'SUBMITTED', toStatus: 'FORWARDED', agencyId: route.agencyId, byCitizen: false, data: { route: route.kind }, createdAt: at }
-        : { type: 'STATUS_CHANGED', fromStatus: null, toStatus: 'SUBMITTED', agencyId: route.agencyId, byCitizen: false, data: { route: route.kind }, createdAt: at },
+        ? { type: 'FORWARDED', fromStatus: 'SUBMITTED', toStatus: 'FORWARDED', agencyId: route.agencyId, byCitizen: false, data: { route: route.kind, notify: true }, createdAt: at }
+        : { type: 'STATUS_CHANGED', fromStatus: null, toStatus: 'SUBMITTED', agencyId: route.agencyId, byCitizen: false, data: { route: route.kind, notify: true }, createdAt: at },
     ].map((event, ord) => ({ ord, ...event }));
     const values = [
       form.trackingCode,

@@ -69,6 +69,35 @@ describe('a confirmed complaint is never lost or doubled', () => {
     expect(await web.queues.notify.getJob(jobId)).toMatchObject({ data: { complaintId: complaint.id, eventId: applied.notifyEventIds[0] } });
   });
 
+  it('re-enqueues the routing notice of a complaint whose notice job was lost after intake completed', async () => {
+    const { code } = await fileComplaint(new WebchatClient(web.http!));
+    const store = new PgComplaintStore(web.db, web.pool);
+    // Intake stores and routes it; the notice's job is lost on the way (Redis flushed, say).
+    const stored = await storeSubmission({ store, now: () => new Date(Date.now() - 120_000), notifications: { enqueueNotification: () => Promise.resolve() } }, code);
+    expect(await web.queues.notify.getJob(`notice-${stored.noticeEventId}`)).toBeUndefined();
+    const recovery = { store, intake: new BullIntakeQueue(web.queues.intake), notifications: new BullNotificationQueue(web.queues.notify) };
+    await recoverUnsentNotices(recovery, new Date());
+    expect(await web.queues.notify.getJob(`notice-${stored.noticeEventId}`)).toMatchObject({ data: { complaintId: stored.complaintId, eventId: stored.noticeEventId } });
+  });
+
+  it('stores and routes a complaint whose category was switched off after the citizen chose it', async () => {
+    const { code } = await fileComplaint(new WebchatClient(web.http!));
+    const submission = await web.db.submission.findUniqueOrThrow({ where: { trackingCode: code } });
+    const payload = submission.payload as { categoryId: string };
+    await web.db.category.update({ where: { id: payload.categoryId }, data: { active: false } });
+    try {
+      const store = new PgComplaintStore(web.db, web.pool);
+      const stored = await storeSubmission({ store, now: () => new Date(), notifications: { enqueueNotification: () => Promise.resolve() } }, code);
+      expect(stored.created).toBe(true);
+      const complaint = await web.db.complaint.findUniqueOrThrow({ where: { trackingCode: code } });
+      expect(complaint).toMatchObject({ categoryId: payload.categoryId });
+      expect(complaint.agencyId).not.toBeNull();
+      expect(await web.db.submission.findUnique({ where: { trackingCode: code } })).toMatchObject({ state: 'STORED', lastError: null });
+    } finally {
+      await web.db.category.update({ where: { id: payload.categoryId }, data: { active: true } });
+    }
+  });
+
   it('keeps one queued job when a submission is enqueued again', async () => {
     const { code } = await fileComplaint(new WebchatClient(web.http!));
     expect(await web.recover()).toBeGreaterThanOrEqual(1);
