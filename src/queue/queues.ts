@@ -61,7 +61,8 @@ export class BullIntakeQueue implements IntakeQueue {
   async requeueIntake(trackingCode: string): Promise<void> {
     const existing = await this.queue.getJob(trackingCode);
     if (existing && (await existing.isFailed())) {
-      await existing.retry('failed');
+      // From the first attempt again: with the count kept, its first error would fail it for good.
+      await existing.retry('failed', { resetAttemptsMade: true });
       return;
     }
     await this.enqueueIntake(trackingCode);
@@ -72,5 +73,16 @@ export class BullNotificationQueue implements NotificationQueue {
   constructor(private readonly queue: Queue) {}
   async enqueueNotification(job: { complaintId: string; eventId: string }): Promise<void> {
     await this.queue.add('notice', job, { jobId: `notice-${job.eventId}` });
+  }
+
+  async requeueNotification(job: { complaintId: string; eventId: string }): Promise<void> {
+    const existing = await this.queue.getJob(`notice-${job.eventId}`);
+    // An add with the id of a failed job is ignored: a job that failed is retried instead, if it
+    // failed by running out of attempts (an outage); one failed early was stopped on purpose.
+    if (existing && (await existing.isFailed())) {
+      if (existing.attemptsMade >= (existing.opts.attempts ?? 1)) await existing.retry('failed', { resetAttemptsMade: true });
+      return;
+    }
+    await this.enqueueNotification(job);
   }
 }

@@ -10,7 +10,7 @@ export class InvalidSubmissionError extends Error {}
 
 export interface IntakeDeps {
   store: IntakeStore;
-  notifications: NotificationQueue;
+  notifications: Pick<NotificationQueue, 'enqueueNotification'>;
   /** Starts the clocks and tells the receiving agency's officers (case handling). */
   afterStore?: (complaintId: string, created: boolean) => Promise<void>;
   now: () => Date;

@@ -99,6 +99,12 @@ export interface IntakeQueue {
 
 export interface NotificationQueue {
   enqueueNotification(job: { complaintId: string; eventId: string }): Promise<void>;
+  /**
+   * A notice found unsent later: its job may be queued still (left alone), or have used up its
+   * retries (run again, from the first attempt); one stopped for good (a chat that cannot be
+   * reached) stays so.
+   */
+  requeueNotification(job: { complaintId: string; eventId: string }): Promise<void>;
 }
 
 export interface CatalogSource {

@@ -22,7 +22,7 @@ const NOTICE_LOOKBACK_MS = 7 * 24 * 3600_000;
 export async function recoverUnsentNotices(deps: RecoveryDeps, now: Date): Promise<number> {
   if (!deps.notifications) return 0;
   const notices = await deps.store.findUnsentNotices(new Date(now.getTime() - NOTICE_LOOKBACK_MS), new Date(now.getTime() - NOTICE_GRACE_MS), 500);
-  for (const notice of notices) await deps.notifications.enqueueNotification(notice);
+  for (const notice of notices) await deps.notifications.requeueNotification(notice);
   return notices.length;
 }
 

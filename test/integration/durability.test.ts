@@ -1,9 +1,11 @@
+import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullIntakeQueue, BullNotificationQueue } from '../../src/queue/queues.js';
 import { storeSubmission } from '../../src/services/intake.js';
 import { recoverUnsentNotices } from '../../src/services/recovery.js';
 import { PgCaseStore } from '../../src/store/cases.js';
 import { PgComplaintStore } from '../../src/store/complaints.js';
+import { createRedis } from '../../src/store/redis.js';
 import { deleteKeys, eventually, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { fileComplaint, WebchatClient } from '../helpers/webchat-client.js';
 
@@ -78,6 +80,58 @@ describe('a confirmed complaint is never lost or doubled', () => {
     const recovery = { store, intake: new BullIntakeQueue(web.queues.intake), notifications: new BullNotificationQueue(web.queues.notify) };
     await recoverUnsentNotices(recovery, new Date());
     expect(await web.queues.notify.getJob(`notice-${stored.noticeEventId}`)).toMatchObject({ data: { complaintId: stored.complaintId, eventId: stored.noticeEventId } });
+  });
+
+  it('runs a notice again whose job used up its retries in an outage, but not one stopped on purpose', async () => {
+    const store = new PgComplaintStore(web.db, web.pool);
+    const file = async () => {
+      const { code } = await fileComplaint(new WebchatClient(web.http!));
+      const stored = await storeSubmission({ store, now: () => new Date(Date.now() - 120_000), notifications: { enqueueNotification: () => Promise.resolve() } }, code);
+      return { complaintId: stored.complaintId, eventId: stored.noticeEventId };
+    };
+    const [outage, stopped] = [await file(), await file()];
+    const jobId = (notice: { eventId: string }) => `notice-${notice.eventId}`;
+    // Their jobs ran and failed: one at its last attempt (the channel was down), the other stopped at
+    // its first (the chat cannot be reached).
+    await web.queues.notify.add('notice', outage, { jobId: jobId(outage), attempts: 2, backoff: 0 });
+    await web.queues.notify.add('notice', stopped, { jobId: jobId(stopped), attempts: 5 });
+    const connection = createRedis(web.config.REDIS_URL, { forWorker: true });
+    const failing = new Worker(
+      web.queues.notify.name,
+      (job) => Promise.reject(job.id === jobId(outage) ? new Error('channel down') : new UnrecoverableError('chat cannot be reached')),
+      { connection, prefix: web.prefix },
+    );
+    try {
+      for (const notice of [outage, stopped]) await eventually(async () => ((await (await web.queues.notify.getJob(jobId(notice)))?.isFailed()) ? true : null), `${jobId(notice)} to fail`);
+    } finally {
+      await failing.close();
+      connection.disconnect();
+    }
+    const recovery = { store, intake: new BullIntakeQueue(web.queues.intake), notifications: new BullNotificationQueue(web.queues.notify) };
+    await recoverUnsentNotices(recovery, new Date());
+    const again = await web.queues.notify.getJob(jobId(outage));
+    expect(await again?.getState()).toBe('waiting');
+    expect(again?.attemptsMade).toBe(0);
+    expect(await (await web.queues.notify.getJob(jobId(stopped)))?.getState()).toBe('failed');
+  });
+
+  it('runs an intake job that used up its retries again from its first attempt', async () => {
+    const { code } = await fileComplaint(new WebchatClient(web.http!));
+    // Its job (nothing consumes this queue here) fails at its last attempt, as in a long outage.
+    await (await web.queues.intake.getJob(code))?.remove();
+    await web.queues.intake.add('store', { trackingCode: code }, { jobId: code, attempts: 1 });
+    const connection = createRedis(web.config.REDIS_URL, { forWorker: true });
+    const failing = new Worker(web.queues.intake.name, (job) => Promise.reject(new Error(`database down (${job.id ?? '?'})`)), { connection, prefix: web.prefix });
+    try {
+      await eventually(async () => ((await (await web.queues.intake.getJob(code))?.isFailed()) ? true : null), 'the intake job to fail');
+    } finally {
+      await failing.close();
+      connection.disconnect();
+    }
+    await new BullIntakeQueue(web.queues.intake).requeueIntake(code);
+    const again = await web.queues.intake.getJob(code);
+    expect(await again?.getState()).toBe('waiting');
+    expect(again?.attemptsMade).toBe(0);
   });
 
   it('stores and routes a complaint whose category was switched off after the citizen chose it', async () => {
