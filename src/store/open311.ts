@@ -41,7 +41,7 @@ export class PgOpen311Store {
 
   /** The confirmed form goes to the Submission table exactly as a chat's does; the intake worker stores it. */
   async saveSubmission(form: SubmittedForm): Promise<void> {
-    await this.db.$executeRaw`INSERT INTO "Submission" ("trackingCode", payload) VALUES (${form.trackingCode}, ${JSON.stringify(form)}::jsonb)`;
+    await this.db.$executeRaw`INSERT INTO "Submission" ("trackingCode", payload, "createdAt") VALUES (${form.trackingCode}, ${JSON.stringify(form)}::jsonb, now() AT TIME ZONE 'UTC')`;
   }
 
   async isPending(trackingCode: string): Promise<boolean> {

@@ -24,7 +24,8 @@ const PREFERRED_LANGUAGE = `SELECT c."preferredLanguage" AS language FROM "Chann
   WHERE i.channel = $1::"Channel" AND i."externalId" = $2`;
 /** The session write and the confirmed form in one statement: the submission row exists only if the session saved. */
 const withSubmission = (save: string, first: number) =>
-  `WITH saved AS (${save} RETURNING id) INSERT INTO "Submission" ("trackingCode", payload) SELECT $${first}, $${first + 1}::jsonb FROM saved RETURNING (SELECT id FROM saved) AS id`;
+  `WITH saved AS (${save} RETURNING id) INSERT INTO "Submission" ("trackingCode", payload, "createdAt")
+    SELECT $${first}, $${first + 1}::jsonb, now() AT TIME ZONE 'UTC' FROM saved RETURNING (SELECT id FROM saved) AS id`;
 const INSERT_WITH_SUBMISSION = withSubmission(INSERT, 8);
 const UPDATE_WITH_SUBMISSION = withSubmission(UPDATE, 10);
 const INSERT_ALONE = `${INSERT} RETURNING id`;

@@ -62,6 +62,9 @@ describe('Open311 GeoReport v2', () => {
     expect(Object.keys(created!).sort()).toEqual(['account_id', 'service_notice', 'service_request_id']);
     const code = created!.service_request_id;
     expect(code).toMatch(/^ADU-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    // Its submission is dated in UTC (the recovery sweep compares it with the clock), whatever the server's zone.
+    const submission = await app.db.submission.findUniqueOrThrow({ where: { trackingCode: code } });
+    expect(Math.abs(submission.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
     // Stored and routed by the intake worker, as a chat's report is.
     const complaint = await eventually(() => app.db.complaint.findUnique({ where: { trackingCode: code } }), 'the intake worker to store the request');
     expect(complaint).toMatchObject({ channel: 'OPEN311', status: 'FORWARDED', latitude: -7.9666 });
