@@ -136,12 +136,16 @@ async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMes
     }
     // Saved: from here a retry of the same message must not step the form again, even if a reply fails.
     onSaved();
-    const replies = [...result.messages, ...(await runEffects(deps, chat, message, result.state, result.effects))];
-    await deps.sender.send(chat, replies);
-    if (submit) {
-      await deps.intake.enqueueIntake(submit.form.trackingCode).catch((error: unknown) => deps.onEnqueueFailure(submit.form.trackingCode, error));
+    try {
+      const replies = [...result.messages, ...(await runEffects(deps, chat, message, result.state, result.effects))];
+      await deps.sender.send(chat, replies);
+      return { kind: 'handled', replies, ...(submit ? { trackingCode: submit.form.trackingCode } : {}) };
+    } finally {
+      // Whether or not the code reached the citizen: the confirmed form is stored, so it goes to intake now.
+      if (submit) {
+        await deps.intake.enqueueIntake(submit.form.trackingCode).catch((error: unknown) => deps.onEnqueueFailure(submit.form.trackingCode, error));
+      }
     }
-    return { kind: 'handled', replies, ...(submit ? { trackingCode: submit.form.trackingCode } : {}) };
   }
 }
 

@@ -49,11 +49,20 @@ export class WebchatClient {
   }
 }
 
+type FormAnswers = { type?: string; category?: string; subcategory?: string; description?: string; agency?: string; anonymous?: boolean; confidential?: boolean; address?: string };
+
 /** Walks the whole intake form; returns the tracking code and every bot message seen. */
-export async function fileComplaint(
-  client: WebchatClient,
-  answers: { type?: string; category?: string; subcategory?: string; description?: string; agency?: string; anonymous?: boolean; confidential?: boolean; address?: string } = {},
-): Promise<{ code: string; messages: BotMessage[] }> {
+export async function fileComplaint(client: WebchatClient, answers: FormAnswers = {}): Promise<{ code: string; messages: BotMessage[] }> {
+  const { summary, messages: seen } = await fillToSummary(client, answers);
+  const m = await client.say({ choice: WebchatClient.choice(summary, 'Kirim') });
+  seen.push(...m);
+  const code = /\*([A-Z]{2,5}-[0-9A-Z]{4}-[0-9A-Z]{4})\*/.exec(m.at(-1)?.text ?? '')?.[1];
+  if (!code) throw new Error(`no tracking code in ${JSON.stringify(m)}`);
+  return { code, messages: seen };
+}
+
+/** Answers every question of the complaint form; `summary` is the bot's last turn, asking to send. */
+export async function fillToSummary(client: WebchatClient, answers: FormAnswers = {}): Promise<{ summary: BotMessage[]; messages: BotMessage[] }> {
   const seen: BotMessage[] = [];
   const step = async (body: Record<string, unknown> | string) => {
     const messages = await client.say(body);
@@ -72,8 +81,5 @@ export async function fileComplaint(
   m = await step({ choice: WebchatClient.choice(m, answers.agency ?? 'Tidak tahu') });
   m = await step({ choice: WebchatClient.choice(m, answers.anonymous ? 'Ya' : 'Tidak') });
   m = await step({ choice: WebchatClient.choice(m, answers.confidential ? 'Ya' : 'Tidak') });
-  m = await step({ choice: WebchatClient.choice(m, 'Kirim') });
-  const code = /\*([A-Z]{2,5}-[0-9A-Z]{4}-[0-9A-Z]{4})\*/.exec(m.at(-1)?.text ?? '')?.[1];
-  if (!code) throw new Error(`no tracking code in ${JSON.stringify(m)}`);
-  return { code, messages: seen };
+  return { summary: m, messages: seen };
 }

@@ -7,7 +7,7 @@ import { PgCaseStore } from '../../src/store/cases.js';
 import { PgComplaintStore } from '../../src/store/complaints.js';
 import { createRedis } from '../../src/store/redis.js';
 import { deleteKeys, eventually, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
-import { fileComplaint, WebchatClient } from '../helpers/webchat-client.js';
+import { fileComplaint, fillToSummary, WebchatClient } from '../helpers/webchat-client.js';
 
 describe('a confirmed complaint is never lost or doubled', () => {
   let web: TestApp;
@@ -150,6 +150,25 @@ describe('a confirmed complaint is never lost or doubled', () => {
     } finally {
       await web.db.category.update({ where: { id: payload.categoryId }, data: { active: true } });
     }
+  });
+
+  it('queues a confirmed complaint for intake even when the reply with its code cannot be delivered', async () => {
+    const client = new WebchatClient(web.http!);
+    const { summary } = await fillToSummary(client);
+    // The chat's reply stream breaks (a key that is not a stream): the confirm's reply fails.
+    const redis = createRedis(web.config.REDIS_URL);
+    try {
+      await new Promise((resolve) => redis.once('ready', resolve));
+      await redis.del(`${web.prefix}:webchat:${client.chatId}`);
+      await redis.set(`${web.prefix}:webchat:${client.chatId}`, 'not a stream');
+      const res = await client.post({ choice: WebchatClient.choice(summary, 'Kirim') });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      redis.disconnect();
+    }
+    const submission = await web.db.submission.findFirstOrThrow({ where: { payload: { path: ['chatId'], equals: client.chatId } } });
+    expect(submission.state).toBe('PENDING');
+    expect(await web.queues.intake.getJob(submission.trackingCode)).toMatchObject({ data: { trackingCode: submission.trackingCode } });
   });
 
   it('keeps one queued job when a submission is enqueued again', async () => {
