@@ -1,6 +1,8 @@
 /**
  * Tells citizens whose unfinished form ran past the idle limit that it was dropped, without waiting
- * for their next message. The save is version-checked: a citizen who writes at the same moment wins.
+ * for their next message. The sweep takes no chat lock: it leaves a session alone until two minutes
+ * past its limit, so a message that came just in time has been saved (and moved the limit) by then;
+ * and its save is version-checked, so should the two still meet, the first to save wins.
  */
 import { expireSession, type FlowSet } from '../engine/index.js';
 import type { MessageSender, SessionStore } from './ports.js';
@@ -13,10 +15,12 @@ export interface ExpiryDeps {
 }
 
 const BATCH = 200;
+/** How long past its limit a session is left before the sweep ends it (longer than any message takes). */
+export const EXPIRY_GRACE_MS = 2 * 60_000;
 
 export async function expireIdleSessions(deps: ExpiryDeps, now: Date): Promise<number> {
   let told = 0;
-  for (const session of await deps.sessions.findExpiredSessions(now, BATCH)) {
+  for (const session of await deps.sessions.findExpiredSessions(new Date(now.getTime() - EXPIRY_GRACE_MS), BATCH)) {
     const result = expireSession(deps, session.state, now);
     if (!result && session.state.complaintCode && session.state.flowId) continue; // a follow-up question still waiting
     if (!result) {
