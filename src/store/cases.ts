@@ -3,7 +3,7 @@ import { isWithin, type ComplaintStatus, type ResolutionTier } from '../domain/i
 import type { AgencyDirectory, ApplyResult, CaseChange, CaseRecord, CaseStore, CaseSummary, OfficerRecord } from '../services/case-ports.js';
 import type { ChatRef } from '../services/ports.js';
 import type { Channel } from '../domain/index.js';
-import type { Db, Pool } from './prisma.js';
+import { utc, type Db, type Pool } from './prisma.js';
 
 const OPEN: ComplaintStatus[] = ['SUBMITTED', 'ON_HOLD', 'FORWARDED', 'IN_PROGRESS', 'FOLLOWED_UP', 'CITIZEN_REPLIED'];
 
@@ -163,6 +163,16 @@ export class PgCaseStore implements CaseStore {
   async findCannedAnswer(agencyId: string | null, code: string): Promise<string | null> {
     const rows = await this.db.cannedAnswer.findMany({ where: { code, OR: [{ agencyId }, { agencyId: null }] } });
     return (rows.find((r) => r.agencyId === agencyId) ?? rows[0])?.text ?? null;
+  }
+
+  /** Marks the new complaint's officers as told of it; false when an intake run did so already. */
+  async claimOfficerAlert(complaintId: string, now: Date): Promise<boolean> {
+    const { rowCount } = await this.pool.query({
+      name: 'case-claim-officer-alert',
+      text: `UPDATE "Complaint" SET "officersAlertedAt" = ${utc('$2')} WHERE id = $1::uuid AND "officersAlertedAt" IS NULL`,
+      values: [complaintId, now.toISOString()],
+    });
+    return rowCount === 1;
   }
 
   async findOfficerChats(target: { agencyId: string | null; regionCode: string | null; assigneeId: string | null; koordinator: boolean }): Promise<ChatRef[]> {

@@ -94,9 +94,13 @@ export async function buildCaseHandling(input: { db: Db; pool: Pool; queues: Que
       // replace. A retried intake (created false) re-plans like any change, so nothing is doubled.
       if (created && c.version === 0) await startDeadlines(deadlines, c, now());
       else await syncDeadlines(deadlines, complaintId, now(), [], c);
-      if (!created) return;
+      // The officers hear of it once, from whichever run of intake gets here first: a run that failed
+      // before this point (a Redis blip on the notice) leaves it to the retry. Once an officer acted
+      // (version > 0) they know of it already.
+      if (c.version !== 0) return;
       const koordinator = c.status === 'SUBMITTED';
       const chats = await cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: null, koordinator });
+      if (!(await cases.claimOfficerAlert(c.id, now()))) return;
       const duplicate = c.duplicateOfCode ? ` Kemungkinan duplikat dari ${c.duplicateOfCode}.` : '';
       await alertOfficers(chats, `📥 Laporan baru ${c.trackingCode} (${c.categoryName}): ${c.title.slice(0, 80)}.${duplicate} Lihat: lihat ${c.trackingCode}`);
     },

@@ -6,7 +6,8 @@ import { sendNotification } from '../../src/services/notify.js';
 import type { ChatRef } from '../../src/services/ports.js';
 import { PgComplaintStore } from '../../src/store/complaints.js';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.js';
-import { agencyByCode, Chat, file } from '../helpers/officers.js';
+import { addOfficer, agencyByCode, Chat, file, settled } from '../helpers/officers.js';
+import { fillToSummary, WebchatClient } from '../helpers/webchat-client.js';
 
 /** Friday 9 January 2026, 10:00 WIB: a weekend follows, and Friday 16 January is Isra Mikraj. */
 const FRIDAY = new Date('2026-01-09T03:00:00Z');
@@ -137,6 +138,34 @@ describe('after intake: a new complaint\'s clocks and its notices', () => {
   });
 
   describe('notices', () => {
+    it("tells the agency's officers of a new complaint once, also when a run of its intake failed after storing it", async () => {
+      clock = FRIDAY;
+      const officer = await addOfficer(app, { role: 'ADMIN_INSTANSI', agencyCode: 'dishub-malang-parkir' }, clock);
+      const intakeWorker = app.workers.find((w) => w.name === 'intake')!;
+      await intakeWorker.pause(true);
+      let code = '';
+      try {
+        const citizen = new WebchatClient(app.http!);
+        const { summary } = await fillToSummary(citizen, PARKIR);
+        const confirmed = await citizen.say({ choice: WebchatClient.choice(summary, 'Kirim') });
+        code = /\*([A-Z]{2,5}-[0-9A-Z]{4}-[0-9A-Z]{4})\*/.exec(confirmed.at(-1)?.text ?? '')?.[1] ?? '';
+        const store = new PgComplaintStore(app.db, app.pool);
+        // The first run stores it, then Redis blips on its notice: the job fails before the officers are told.
+        const blip = { store, notifications: { enqueueNotification: () => Promise.reject(new Error('redis blip')) }, afterStore: app.cases.afterStore, now: () => clock };
+        await expect(storeSubmission(blip, code)).rejects.toThrow('redis blip');
+        // Its retry finds it stored (created false) and tells them; a duplicate run that thinks it created it does not.
+        const retry = { ...blip, notifications: { enqueueNotification: () => Promise.resolve() } };
+        const stored = await storeSubmission(retry, code);
+        expect(stored.created).toBe(false);
+        await app.cases.afterStore(stored.complaintId, true);
+      } finally {
+        await intakeWorker.resume();
+      }
+      await settled(app, code); // and the queued job, run at last, does not either
+      const alerts = (await officer.chat.refresh()).filter((text) => text.includes(`Laporan baru ${code}`));
+      expect(alerts).toHaveLength(1);
+    });
+
     it('reads a notice with whether it was sent, and records it (message and MESSAGE_OUT event) once', async () => {
       clock = FRIDAY;
       const citizen = new Chat(app);
