@@ -43,7 +43,7 @@ export const ConfigSchema = z.object({
   DEADLINE_REMINDER_DAYS: positiveInt.default(1),
   /** Load the seed data when the database has no agencies yet. */
   AUTO_SEED: bool.default(true),
-  /** Longest a database statement of the service may run before PostgreSQL cancels it (the caller gets an error); 0: no limit. */
+  /** Longest a database statement of the service may run before PostgreSQL cancels it (the caller gets an error); 0: none set by the service. */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0, { error: 'milliseconds, 0 for no limit' }).default(30_000),
   /** Apply pending migrations at start (npm start); turn off where a release job migrates. */
   AUTO_MIGRATE: bool.default(true),

@@ -69,6 +69,9 @@ export class BullIntakeQueue implements IntakeQueue {
   }
 }
 
+/** BullMQ's reason for a job whose worker went away while running it more often than allowed. */
+const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
+
 export class BullNotificationQueue implements NotificationQueue {
   constructor(private readonly queue: Queue) {}
   async enqueueNotification(job: { complaintId: string; eventId: string }): Promise<void> {
@@ -78,9 +81,11 @@ export class BullNotificationQueue implements NotificationQueue {
   async requeueNotification(job: { complaintId: string; eventId: string }): Promise<void> {
     const existing = await this.queue.getJob(`notice-${job.eventId}`);
     // An add with the id of a failed job is ignored: a job that failed is retried instead, if it
-    // failed by running out of attempts (an outage); one failed early was stopped on purpose.
+    // failed by running out of attempts (an outage) or by stalling (its worker died, twice); one
+    // failed early otherwise was stopped on purpose.
     if (existing && (await existing.isFailed())) {
-      if (existing.attemptsMade >= (existing.opts.attempts ?? 1)) await existing.retry('failed', { resetAttemptsMade: true });
+      const outOfAttempts = existing.attemptsMade >= (existing.opts.attempts ?? 1);
+      if (outOfAttempts || existing.failedReason === STALLED_TOO_OFTEN) await existing.retry('failed', { resetAttemptsMade: true });
       return;
     }
     await this.enqueueNotification(job);

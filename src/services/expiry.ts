@@ -1,6 +1,6 @@
 /**
  * Tells citizens whose unfinished form ran past the idle limit that it was dropped, without waiting
- * for their next message. The sweep takes no chat lock: it leaves a session alone until two minutes
+ * for their next message. The sweep takes no chat lock: it leaves a session alone until three minutes
  * past its limit, so a message that came just in time has been saved (and moved the limit) by then;
  * and its save is version-checked, so should the two still meet, the first to save wins.
  */
@@ -15,8 +15,8 @@ export interface ExpiryDeps {
 }
 
 const BATCH = 200;
-/** How long past its limit a session is left before the sweep ends it (longer than any message takes). */
-export const EXPIRY_GRACE_MS = 2 * 60_000;
+/** How long past its limit a session is left before the sweep ends it: longer than a message may hold its chat (two minutes). */
+export const EXPIRY_GRACE_MS = 3 * 60_000;
 
 export async function expireIdleSessions(deps: ExpiryDeps, now: Date): Promise<number> {
   let told = 0;

@@ -9,7 +9,7 @@ export { Prisma };
 
 export interface PoolOptions {
   size?: number;
-  /** PostgreSQL cancels a statement running longer than this (`statement_timeout`); 0: no limit either side. */
+  /** PostgreSQL cancels a statement running longer than this (`statement_timeout`); 0: none set here (a database or role setting still applies), nor one on this side. */
   statementTimeoutMs?: number;
   /** Time on top of the statement timeout before a statement with no answer at all is given up here. */
   unansweredGraceMs?: number;

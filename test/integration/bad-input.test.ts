@@ -129,11 +129,11 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
     const deps = { sessions, sender: { send: (chat: { chatId: string }, messages: readonly OutboundMessage[]) => app.webchat.send(chat.chatId, messages) }, flows: app.flows, idleMinutes: app.config.SESSION_IDLE_MINUTES };
     await expireIdleSessions(deps, clock); // sessions of earlier tests may expire; this one is fresh
     expect(await client.read()).toEqual([]);
-    // A minute past the limit it is left alone (a message that came just in time may be saving); three past, it ends.
+    // A minute past the limit it is left alone (a message that came just in time may be saving); five past, it ends.
     const justPast = new Date(clock.getTime() + (app.config.SESSION_IDLE_MINUTES + 1) * 60_000);
     await expireIdleSessions(deps, justPast);
     expect(await client.read()).toEqual([]);
-    const later = new Date(clock.getTime() + (app.config.SESSION_IDLE_MINUTES + 3) * 60_000);
+    const later = new Date(clock.getTime() + (app.config.SESSION_IDLE_MINUTES + 5) * 60_000);
     expect(await expireIdleSessions(deps, later)).toBeGreaterThanOrEqual(1);
     expect((await client.read()).map((m) => m.text)).toEqual([expect.stringMatching(/^Sesi Anda sebelumnya berakhir/)]);
     const ended = await sessions.findSession({ channel: 'WEBCHAT', chatId: client.chatId });

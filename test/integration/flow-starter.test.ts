@@ -32,7 +32,7 @@ describe('opening a follow-up flow from a notice', () => {
   });
 
   /** One process's side: its own session store (and copy), the shared lock, and what it sent. */
-  async function process(sent: { chat: ChatRef; messages: readonly OutboundMessage[] }[]) {
+  async function side(sent: { chat: ChatRef; messages: readonly OutboundMessage[] }[]) {
     const sessions = new PgSessionStore(db, pool);
     const deps: InboundDeps = {
       flows: await realFlows(),
@@ -62,8 +62,8 @@ describe('opening a follow-up flow from a notice', () => {
   it('asks the follow-up question even when its process holds an old copy of the session', async () => {
     const chat: ChatRef = { channel: 'WEBCHAT', chatId: `starter-${randomBytes(4).toString('hex')}` };
     const sent: { chat: ChatRef; messages: readonly OutboundMessage[] }[] = [];
-    const worker = await process(sent);
-    const web = await process([]);
+    const worker = await side(sent);
+    const web = await side([]);
     // The agency answered: the worker opens the feedback question, and keeps that session as its copy.
     await worker.start(chat, 'feedback', 'ADU-7KQ2-M9XD');
     expect(sent).toHaveLength(1);
@@ -83,8 +83,8 @@ describe('opening a follow-up flow from a notice', () => {
   it('leaves a citizen who is filling in a form alone', async () => {
     const chat: ChatRef = { channel: 'WEBCHAT', chatId: `starter-${randomBytes(4).toString('hex')}` };
     const sent: { chat: ChatRef; messages: readonly OutboundMessage[] }[] = [];
-    const worker = await process(sent);
-    const web = await process([]);
+    const worker = await side(sent);
+    const web = await side([]);
     const filling = { ...idleState('id', new Date()), flowId: 'complaint', stepId: 'description' };
     expect(await web.sessions.saveSession(chat, filling, { expectedVersion: null, expiresAt: new Date(Date.now() + 3600_000), messageId: 'm1' })).toBe('saved');
     await worker.start(chat, 'reply', 'ADU-4HJK-P2RT');
