@@ -94,7 +94,7 @@ export async function buildCaseHandling(input: { db: Db; pool: Pool; queues: Que
       // replace. A retried intake (created false) re-plans like any change, so nothing is doubled.
       if (created && c.version === 0) await startDeadlines(deadlines, c, now());
       else await syncDeadlines(deadlines, complaintId, now(), [], c);
-      // The officers hear of it once, from whichever run of intake gets here first: a run that failed
+      // The officers hear of it at most once, from whichever run of intake gets here first: a run that failed
       // before this point (a Redis blip on the notice) leaves it to the retry. Once an officer acted
       // (version > 0) they know of it already.
       if (c.version !== 0) return;
