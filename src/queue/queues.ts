@@ -2,7 +2,7 @@
  * The queues, their job payloads (parsed again by the workers: the queue is a boundary) and the
  * producers. Payloads carry ids only; the citizen's words stay in PostgreSQL.
  */
-import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type DefaultJobOptions, type Job } from 'bullmq';
 import { z } from 'zod';
 import { DEADLINE_KINDS } from '../domain/index.js';
 import type { IntakeQueue, NotificationQueue } from '../services/ports.js';
@@ -59,14 +59,21 @@ export class BullIntakeQueue implements IntakeQueue {
   }
 
   async requeueIntake(trackingCode: string): Promise<void> {
-    const existing = await this.queue.getJob(trackingCode);
-    if (existing && (await existing.isFailed())) {
-      // From the first attempt again: with the count kept, its first error would fail it for good.
-      await existing.retry('failed', { resetAttemptsMade: true });
-      return;
-    }
+    if (await retryIfFailed(this.queue, trackingCode, () => true)) return;
     await this.enqueueIntake(trackingCode);
   }
+}
+
+/**
+ * A job that failed keeps its id, and an add with that id is ignored: a requeue looks for it first.
+ * True when the job is in the failed set (retried, from its first attempt, if `worthRetrying` says
+ * so: with the count kept, its first error would fail it for good); false when there is none.
+ */
+async function retryIfFailed(queue: Queue, jobId: string, worthRetrying: (job: Job) => boolean): Promise<boolean> {
+  const existing = await queue.getJob(jobId);
+  if (!existing || !(await existing.isFailed())) return false;
+  if (worthRetrying(existing)) await existing.retry('failed', { resetAttemptsMade: true });
+  return true;
 }
 
 /** BullMQ's reason for a job whose worker went away while running it more often than allowed. */
@@ -79,15 +86,10 @@ export class BullNotificationQueue implements NotificationQueue {
   }
 
   async requeueNotification(job: { complaintId: string; eventId: string }): Promise<void> {
-    const existing = await this.queue.getJob(`notice-${job.eventId}`);
-    // An add with the id of a failed job is ignored: a job that failed is retried instead, if it
-    // failed by running out of attempts (an outage) or by stalling (its worker died, twice); one
-    // failed early otherwise was stopped on purpose.
-    if (existing && (await existing.isFailed())) {
-      const outOfAttempts = existing.attemptsMade >= (existing.opts.attempts ?? 1);
-      if (outOfAttempts || existing.failedReason === STALLED_TOO_OFTEN) await existing.retry('failed', { resetAttemptsMade: true });
-      return;
-    }
+    // Retried if it failed by running out of attempts (an outage) or by stalling (its worker died,
+    // twice); one failed early otherwise was stopped on purpose (a chat that cannot be reached).
+    const ranOut = (failed: Job) => failed.attemptsMade >= (failed.opts.attempts ?? 1) || failed.failedReason === STALLED_TOO_OFTEN;
+    if (await retryIfFailed(this.queue, `notice-${job.eventId}`, ranOut)) return;
     await this.enqueueNotification(job);
   }
 }
