@@ -4,7 +4,7 @@ import { fixture, nextMessageId, nextUpdateId, TelegramCitizen, type Sent, type 
 const CODE_IN_HTML = /<b>([A-Z]{2,5}-[0-9A-Z]{4}-[0-9A-Z]{4})<\/b>/;
 
 /** Walks the complaint form with buttons, a map pin and no attachments; returns the code. */
-export async function fileWithButtons(citizen: TelegramCitizen): Promise<{ code: string; seen: Sent[] }> {
+export async function fileWithButtons(citizen: TelegramCitizen, answers: { category?: string; subcategory?: string } = {}): Promise<{ code: string; seen: Sent[] }> {
   const seen: Sent[] = [];
   const track = async (p: Promise<Sent[]>) => {
     const messages = await p;
@@ -14,8 +14,8 @@ export async function fileWithButtons(citizen: TelegramCitizen): Promise<{ code:
   let m = await track(citizen.command('/start'));
   m = await track(citizen.press(TelegramCitizen.button(m, 'Buat laporan')));
   m = await track(citizen.press(TelegramCitizen.button(m, 'Pengaduan')));
-  m = await track(citizen.press(TelegramCitizen.button(m, 'Pekerjaan Umum')));
-  await track(citizen.press(TelegramCitizen.button(m, 'Jalan Rusak')));
+  m = await track(citizen.press(TelegramCitizen.button(m, answers.category ?? 'Pekerjaan Umum')));
+  await track(citizen.press(TelegramCitizen.button(m, answers.subcategory ?? 'Jalan Rusak')));
   m = await track(citizen.say('Jalan di depan Pasar Dinoyo berlubang besar sejak dua minggu, sudah ada pengendara jatuh.'));
   await track(citizen.press(TelegramCitizen.button(m, 'judul')));
   await track(citizen.say('kemarin'));
