@@ -221,6 +221,12 @@ function outcome(res, li, onFail) {
   const s = res.status;
   if (s >= 200 && s < 300) {
     mark(li, true);
+    // Replies the server could not keep in the chat's history come with the answer itself.
+    const unsent = Array.isArray(res.data?.messages) ? res.data.messages.filter((m) => m && m.id != null && renderBot(m)) : [];
+    if (unsent.length) {
+      showTyping(false);
+      unsent.forEach((m) => announce(m.text));
+    }
     pollSoon();
     return;
   }

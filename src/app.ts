@@ -171,6 +171,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     lookup: { complaints, limiter, timeZone: config.TIME_ZONE, limit: config.LOOKUP_LIMIT, windowMs: config.LOOKUP_WINDOW_MINUTES * 60_000 },
     settings: { idleMinutes: config.SESSION_IDLE_MINUTES, timeZone: config.TIME_ZONE, defaultLanguage: config.DEFAULT_LANGUAGE, trackingCodePrefix: config.TRACKING_CODE_PREFIX },
     onEnqueueFailure: (trackingCode, error) => log.error({ trackingCode, err: error }, 'could not enqueue a confirmed submission; the recovery sweep will'),
+    onSendFailure: (chat, error) => log.warn({ channel: chat.channel, err: error }, 'the replies to a saved step could not be delivered'),
     desk: cases.desk,
     citizenCases: caseHooks.citizenCases,
     ...(options.newCode ? { newCode: options.newCode } : {}),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { InboundMessage, Language } from '../domain/index.js';
 import type { Texts } from '../engine/index.js';
 import { ChatIdSchema, toInbound, WebchatPostSchema } from '../channels/webchat/inbound.js';
-import type { WebchatChannel } from '../channels/webchat/outbox.js';
+import { toWebchatMessage, type WebchatChannel } from '../channels/webchat/outbox.js';
 import { BusyError, type InboundOutcome } from '../services/handle-inbound.js';
 import type { RateLimiter } from '../services/ports.js';
 import type { SavedMedia } from '../store/media.js';
@@ -46,6 +46,12 @@ export function registerWebchatRoutes(app: FastifyInstance, deps: WebchatRouteDe
   const deliver = async (message: InboundMessage, reply: FastifyReply) => {
     try {
       const outcome = await deps.handle(message);
+      if (outcome.kind === 'handled' && outcome.undelivered) {
+        // Taken, but its replies are not in the chat's history: they come with this answer instead.
+        const time = deps.now();
+        const messages = outcome.replies.map((m, i) => ({ id: `unsent-${message.platformMessageId}-${i}`, ...toWebchatMessage(message.chatId, m, time) }));
+        return await reply.code(202).send({ accepted: true, duplicate: false, messages });
+      }
       return await reply.code(202).send({ accepted: true, duplicate: outcome.kind === 'duplicate' });
     } catch (error) {
       if (error instanceof BusyError || isConnectionError(error)) {

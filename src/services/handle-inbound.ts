@@ -34,11 +34,17 @@ export interface InboundDeps {
   };
   /** Where a failed enqueue is reported; the recovery sweep re-enqueues the submission later. */
   onEnqueueFailure: (trackingCode: string, error: unknown) => void;
+  /** Where replies the channel refused after their step was saved are reported (the outcome says so too). */
+  onSendFailure?: (chat: ChatRef, error: unknown) => void;
   newCode?: (prefix: string) => string;
 }
 
+/**
+ * `undelivered`: the message was taken (its step is saved, a retry is a duplicate) but the channel
+ * refused its replies; a caller that answers synchronously (the web chat) hands them over itself.
+ */
 export type InboundOutcome =
-  | { kind: 'handled'; replies: OutboundMessage[]; trackingCode?: string }
+  | { kind: 'handled'; replies: OutboundMessage[]; trackingCode?: string; undelivered?: true }
   | { kind: 'duplicate' };
 
 /** The chat is held by another message for too long, or Redis is unreachable: ask to try again. */
@@ -135,11 +141,19 @@ async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMes
       throw new BusyError();
     }
     // Saved: from here a retry of the same message must not step the form again, even if a reply fails.
+    // So a refused reply does not fail the message: a retry would only find it taken, and the citizen,
+    // told it failed, would send it again as the answer to a question they never saw.
     onSaved();
     try {
       const replies = [...result.messages, ...(await runEffects(deps, chat, message, result.state, result.effects))];
-      await deps.sender.send(chat, replies);
-      return { kind: 'handled', replies, ...(submit ? { trackingCode: submit.form.trackingCode } : {}) };
+      const delivered = await deps.sender.send(chat, replies).then(
+        () => true,
+        (error: unknown) => {
+          deps.onSendFailure?.(chat, error);
+          return false;
+        },
+      );
+      return { kind: 'handled', replies, ...(submit ? { trackingCode: submit.form.trackingCode } : {}), ...(delivered ? {} : { undelivered: true as const }) };
     } finally {
       // Whether or not the code reached the citizen: the confirmed form is stored, so it goes to intake now.
       if (submit) {

@@ -158,23 +158,44 @@ describe('a confirmed complaint is never lost or doubled', () => {
     }
   });
 
-  it('queues a confirmed complaint for intake even when the reply with its code cannot be delivered', async () => {
+  /** Breaks the chat's reply stream (a key that is not a stream), so appending its replies fails. */
+  const breakReplies = async (client: WebchatClient) => {
+    await web.redis.del(`${web.prefix}:webchat:${client.chatId}`);
+    await web.redis.set(`${web.prefix}:webchat:${client.chatId}`, 'not a stream');
+  };
+
+  it('queues a confirmed complaint for intake, and hands the code over in the answer, when the reply with it cannot be stored', async () => {
     const client = new WebchatClient(web.http!);
-    const { summary } = await fillToSummary(client);
-    // The chat's reply stream breaks (a key that is not a stream): the confirm's reply fails.
-    const redis = createRedis(web.config.REDIS_URL);
-    try {
-      await new Promise((resolve) => redis.once('ready', resolve));
-      await redis.del(`${web.prefix}:webchat:${client.chatId}`);
-      await redis.set(`${web.prefix}:webchat:${client.chatId}`, 'not a stream');
-      const res = await client.post({ choice: WebchatClient.choice(summary, 'Kirim') });
-      expect(res.status).toBeGreaterThanOrEqual(500);
-    } finally {
-      redis.disconnect();
-    }
+    const { summary } = await fillToSummary(client, QUIET);
+    await breakReplies(client);
+    const res = await client.post({ choice: WebchatClient.choice(summary, 'Kirim') });
     const submission = await web.db.submission.findFirstOrThrow({ where: { payload: { path: ['chatId'], equals: client.chatId } } });
     expect(submission.state).toBe('PENDING');
     expect(await web.queues.intake.getJob(submission.trackingCode)).toMatchObject({ data: { trackingCode: submission.trackingCode } });
+    // Taken (a retry would be a duplicate), so not "try again": the replies come with the 202.
+    expect(res.status).toBe(202);
+    expect(res.json).toMatchObject({ accepted: true, duplicate: false });
+    const messages = res.json.messages as { id: string; text: string; time: string }[];
+    expect(messages.at(-1)?.text).toContain(submission.trackingCode);
+    expect(messages.every((m) => m.id.startsWith('unsent-') && m.time === messages[0]!.time)).toBe(true);
+  });
+
+  it('answers a step whose replies cannot be stored with them in the 202, and takes the next answer as the next step', async () => {
+    const client = new WebchatClient(web.http!);
+    await client.say({ command: 'start' });
+    await breakReplies(client);
+    const res = await client.post({ choice: 'main.report' });
+    expect(res.status).toBe(202);
+    const messages = res.json.messages as { text: string; choices?: { id: string }[] }[];
+    expect(messages.map((m) => m.text)).toEqual(['Apa jenis laporan Anda?']);
+    expect(messages[0]?.choices?.length).toBeGreaterThan(1);
+    const session = await web.db.conversationSession.findUniqueOrThrow({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } });
+    expect(session).toMatchObject({ version: 2, state: { flowId: 'complaint' } });
+    // The stream mended, the citizen answers the question they were shown.
+    await web.redis.del(`${web.prefix}:webchat:${client.chatId}`);
+    const next = await client.say({ choice: messages[0]!.choices![0]!.id });
+    expect(next.length).toBeGreaterThan(0);
+    expect(await web.db.conversationSession.findUniqueOrThrow({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } })).toMatchObject({ version: 3 });
   });
 
   it('keeps one queued job when a submission is enqueued again', async () => {

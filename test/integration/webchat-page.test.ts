@@ -114,4 +114,23 @@ describe('the web chat page, as a citizen uses it', () => {
     await page.screenshot({ path: '/tmp/aduan-e2e.png', fullPage: false });
     expect(problems).toEqual([]);
   });
+
+  it("shows the answer that came with the 202 when the chat's history could not store it", { timeout: 60_000 }, async () => {
+    await context.close();
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+    page = await context.newPage();
+    await page.goto(base);
+    await bot('Selamat datang');
+    const chatId = (await context.storageState()).origins[0]?.localStorage.find((e) => e.name === 'aduan.chatId')?.value ?? '';
+    // The chat's reply stream breaks (a key that is not a stream): the next answer cannot be stored.
+    const stream = `${app.prefix}:webchat:${chatId}`;
+    await app.redis.set(stream, 'not a stream');
+    await choose('Buat laporan');
+    await bot('Apa jenis laporan Anda?');
+    expect(await page.getByTestId('user-message').last().getByText('✓ terkirim').count()).toBe(1);
+    // Mended, the chat goes on from the question the citizen was shown.
+    await app.redis.del(stream);
+    await choose('Pengaduan');
+    await bot('kategori');
+  });
 });

@@ -48,12 +48,8 @@ export class WebchatChannel implements ChannelAdapter {
 
   async send(chatId: string, messages: readonly OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const time = this.now().toISOString();
-    const entries = messages.map((message) => {
-      // A stored file is fetched with the chat id as proof that this chat may read it.
-      const media = message.media?.map(({ attachmentId, ...m }) => (attachmentId ? { ...m, url: `${m.url}?chatId=${encodeURIComponent(chatId)}` } : m));
-      return JSON.stringify({ text: message.text, choices: message.choices, input: message.input, media, time });
-    });
+    const time = this.now();
+    const entries = messages.map((message) => JSON.stringify(toWebchatMessage(chatId, message, time)));
     try {
       await APPEND.run(this.redis, [this.key(chatId)], [this.history, HISTORY_TTL_SECONDS, ...entries]);
     } catch (error) {
@@ -73,6 +69,13 @@ export class WebchatChannel implements ChannelAdapter {
     }
     return { messages, cursor: entries.at(-1)?.[0] ?? cursor ?? null };
   }
+}
+
+/** A bot message as the page reads it (without its stream id). */
+export function toWebchatMessage(chatId: string, message: OutboundMessage, time: Date): Omit<WebchatMessage, 'id'> {
+  // A stored file is fetched with the chat id as proof that this chat may read it.
+  const media = message.media?.map(({ attachmentId, ...m }) => (attachmentId ? { ...m, url: `${m.url}?chatId=${encodeURIComponent(chatId)}` } : m));
+  return { text: message.text, ...(message.choices ? { choices: message.choices } : {}), ...(message.input ? { input: message.input } : {}), ...(media ? { media } : {}), time: time.toISOString() };
 }
 
 function parseJson(raw: string | undefined): unknown {
