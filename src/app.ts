@@ -172,6 +172,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     settings: { idleMinutes: config.SESSION_IDLE_MINUTES, timeZone: config.TIME_ZONE, defaultLanguage: config.DEFAULT_LANGUAGE, trackingCodePrefix: config.TRACKING_CODE_PREFIX },
     onEnqueueFailure: (trackingCode, error) => log.error({ trackingCode, err: error }, 'could not enqueue a confirmed submission; the recovery sweep will'),
     onSendFailure: (chat, error) => log.warn({ channel: chat.channel, err: error }, 'the replies to a saved step could not be delivered'),
+    onEffectFailure: (chat, effect, error) => log.error({ channel: chat.channel, effect, err: error }, "a citizen's reply or rating could not be stored; they were asked to send it again"),
     desk: cases.desk,
     citizenCases: caseHooks.citizenCases,
     ...(options.newCode ? { newCode: options.newCode } : {}),

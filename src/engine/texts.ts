@@ -14,7 +14,7 @@ export const REQUIRED_TEXT_KEYS = [
   'lookup_no_agency', 'lookup_submitted_at', 'lookup_updated_at', 'lookup_history', 'lookup_confidential',
   'notify_forwarded', 'notify_awaiting_verification', 'notify_status_changed', 'notify_hold', 'notify_archived',
   'notify_in_progress', 'notify_answer', 'notify_closed', 'notify_auto_closed', 'notify_reopened', 'notify_confirmed',
-  'notify_merged', 'notify_rerouted', 'feedback_thanks', 'feedback_reopened', 'reply_received', 'reply_not_yours',
+  'notify_merged', 'notify_rerouted', 'feedback_thanks', 'feedback_reopened', 'reply_received', 'reply_not_saved', 'feedback_not_saved', 'reply_not_yours',
   'reply_closed', 'event_created',
   'event_forwarded', 'event_status_changed', 'status_SUBMITTED', 'status_ON_HOLD', 'status_FORWARDED',
   'status_IN_PROGRESS', 'status_FOLLOWED_UP', 'status_CITIZEN_REPLIED', 'status_DONE', 'status_ARCHIVED',

@@ -36,6 +36,8 @@ export interface InboundDeps {
   onEnqueueFailure: (trackingCode: string, error: unknown) => void;
   /** Where replies the channel refused after their step was saved are reported (the outcome says so too). */
   onSendFailure?: (chat: ChatRef, error: unknown) => void;
+  /** Where a citizen's reply or rating that could not be stored is reported (the citizen is told how to send it again). */
+  onEffectFailure?: (chat: ChatRef, effect: 'reply' | 'feedback', error: unknown) => void;
   newCode?: (prefix: string) => string;
 }
 
@@ -177,20 +179,33 @@ async function runEffects(deps: InboundDeps, chat: ChatRef, message: InboundMess
     } else if (effect.type === 'language') {
       await deps.sessions.savePreferredLanguage(chat, message.senderId, effect.language);
     } else if (effect.type === 'reply' && deps.citizenCases) {
-      const outcome = await deps.citizenCases.reply({ code: effect.code, chat, text: effect.text, platformMessageId: message.platformMessageId }, message.receivedAt);
-      replies.push({ text: deps.flows.texts.t(citizenText(outcome, 'reply_received'), state.language, { code: effect.code }) });
+      const outcome = await deps.citizenCases
+        .reply({ code: effect.code, chat, text: effect.text, platformMessageId: message.platformMessageId }, message.receivedAt)
+        .catch((error: unknown) => notStored(deps, chat, 'reply', error));
+      replies.push({ text: deps.flows.texts.t(citizenText(outcome, 'reply_received', 'reply_not_saved'), state.language, { code: effect.code }) });
     } else if (effect.type === 'feedback' && deps.citizenCases) {
-      const outcome = await deps.citizenCases.rate({ code: effect.code, chat, resolved: effect.resolved, rating: effect.rating, comment: effect.comment }, message.receivedAt);
+      const outcome = await deps.citizenCases
+        .rate({ code: effect.code, chat, resolved: effect.resolved, rating: effect.rating, comment: effect.comment }, message.receivedAt)
+        .catch((error: unknown) => notStored(deps, chat, 'feedback', error));
       const reopened = !effect.resolved || effect.rating <= 2;
-      replies.push({ text: deps.flows.texts.t(citizenText(outcome, reopened ? 'feedback_reopened' : 'feedback_thanks'), state.language, { code: effect.code }) });
+      replies.push({ text: deps.flows.texts.t(citizenText(outcome, reopened ? 'feedback_reopened' : 'feedback_thanks', 'feedback_not_saved'), state.language, { code: effect.code }) });
     }
   }
   return replies;
 }
 
-function citizenText(outcome: CitizenOutcome, success: 'reply_received' | 'feedback_thanks' | 'feedback_reopened') {
+/**
+ * The form that asked for it is finished and saved, so "try again" would be read as a new
+ * conversation: the citizen is told it was not stored and how to send it again ("tambah KODE").
+ */
+function notStored(deps: InboundDeps, chat: ChatRef, effect: 'reply' | 'feedback', error: unknown): CitizenOutcome {
+  deps.onEffectFailure?.(chat, effect, error);
+  return { ok: false, reason: 'conflict' };
+}
+
+function citizenText(outcome: CitizenOutcome, success: 'reply_received' | 'feedback_thanks' | 'feedback_reopened', notSaved: 'reply_not_saved' | 'feedback_not_saved') {
   if (outcome.ok) return success;
-  if (outcome.reason === 'conflict') return 'busy';
+  if (outcome.reason === 'conflict') return notSaved;
   if (outcome.reason === 'closed') return 'reply_closed';
   return outcome.reason === 'not_reporter' ? 'reply_not_yours' : 'lookup_not_found';
 }

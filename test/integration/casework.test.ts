@@ -198,6 +198,32 @@ describe('officers handle complaints through the bot', () => {
     expect((await complaintOf(app, code)).status).toBe('FORWARDED');
   });
 
+  it('tells the citizen how to send again an answer the database refused after their form was saved, and takes it then', async () => {
+    const citizen = new Chat(app);
+    const { code } = await file(app, citizen);
+    await binaMarga.run(`tunda ${code} Mohon kirim foto lokasi`);
+    await citizen.waitFor(`Tulis pesan Anda untuk laporan ${code}:`);
+    const text = 'Fotonya (GAGAL-SIMPAN) sudah saya kirim lewat email dinas.';
+    // A fault in PostgreSQL itself: the thread's new message is refused, after the session was saved.
+    await app.pool.query(`CREATE FUNCTION aduan_test_refuse_message() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.text LIKE '%GAGAL-SIMPAN%' THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END $$`);
+    await app.pool.query('CREATE TRIGGER aduan_test_refuse_message BEFORE INSERT ON "Message" FOR EACH ROW EXECUTE FUNCTION aduan_test_refuse_message()');
+    try {
+      expect((await citizen.say(text)).map((m) => m.text)).toEqual([`Maaf, pesan Anda untuk laporan ${code} belum tersimpan karena gangguan. Kirim ulang dengan mengetik: tambah ${code}`]);
+    } finally {
+      await app.pool.query('DROP TRIGGER aduan_test_refuse_message ON "Message"');
+      await app.pool.query('DROP FUNCTION aduan_test_refuse_message()');
+    }
+    const refused = await complaintOf(app, code);
+    expect(refused.status).toBe('ON_HOLD');
+    expect(refused.messages.filter((m) => m.direction === 'IN')).toEqual([]);
+    expect((await citizen.say(`tambah ${code}`)).at(-1)?.text).toBe(`Tulis pesan Anda untuk laporan ${code}:`);
+    expect((await citizen.say(text)).map((m) => m.text)).toEqual([`Pesan Anda sudah ditambahkan ke laporan ${code} dan diteruskan ke petugas.`]);
+    const c = await complaintOf(app, code);
+    expect(c.status).toBe('FORWARDED');
+    expect(c.messages.filter((m) => m.direction === 'IN').map((m) => m.text)).toEqual([text]);
+  });
+
   // Regression (was a bug): a citizen's reply to the koordinator's question on a SUBMITTED complaint alerts nobody:
   // replyAsCitizen asks findOfficerChats for koordinators only when agencyId is null, but a complaint
   // awaiting verification sits at the koordinator's agency, and agency alerts exclude ADMIN_KOORDINATOR.
