@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerWebchatRoutes, type WebchatRouteDeps } from './webchat-routes.js';
 import { registerFiguresRoutes, type FiguresRouteDeps } from './figures-routes.js';
 import { registerOpen311Routes, type Open311Deps } from './open311-routes.js';
@@ -34,6 +34,13 @@ const CHECK_TIMEOUT_MS = 2_000;
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // No per-request logs: the page polls every few seconds; handlers log what matters, with ids.
   const app = Fastify({ loggerInstance: deps.log, bodyLimit: 512 * 1024, logController: new LogController({ disableRequestLogging: true }), trustProxy: toTrustProxy(deps.trustProxy) });
+  // A server fault is logged and answered without its message, which can name files, statements and
+  // values (Prisma's do); a client's error (4xx) keeps Fastify's answer, which says what was wrong.
+  app.setErrorHandler<FastifyError>((error, request, reply) => {
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) throw error;
+    request.log.error({ err: error, url: request.url }, 'request failed');
+    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
+  });
   await app.register(fastifyMultipart, { limits: { fileSize: deps.webchat.maxUploadBytes, files: 1, fields: 4 } });
   await app.register(fastifyStatic, { root: deps.publicDir, index: ['index.html'], maxAge: '1h' });
 

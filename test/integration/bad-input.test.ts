@@ -70,8 +70,25 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
     expect(noChat.json<{ error: string }>().error).toMatch(/^chatId: /);
     const badJson = await app.http!.inject({ method: 'POST', url: '/api/webchat/messages', headers: { 'content-type': 'application/json' }, payload: '{"chatId":' });
     expect(badJson.statusCode).toBe(400);
+    expect(badJson.json<{ message: string }>().message).toMatch(/JSON/);
     const badLocation = await app.http!.inject({ method: 'POST', url: '/api/webchat/messages', payload: { chatId: 'a'.repeat(20), location: { latitude: 200, longitude: 0 } } });
     expect(badLocation.statusCode).toBe(400);
+  });
+
+  it('answers a server fault with a 500 that names no file, statement or value', async () => {
+    const client = new WebchatClient(app.http!);
+    // A fault in PostgreSQL itself: this chat's new session is refused (not a connection problem, so not a 503).
+    await app.pool.query(`CREATE FUNCTION aduan_test_refuse_session() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW."chatId" = '${client.chatId}' THEN RAISE EXCEPTION 'injected fault in %', TG_TABLE_NAME; END IF; RETURN NEW; END $$`);
+    await app.pool.query('CREATE TRIGGER aduan_test_refuse_session BEFORE INSERT ON "ConversationSession" FOR EACH ROW EXECUTE FUNCTION aduan_test_refuse_session()');
+    try {
+      const res = await client.post({ command: 'start' });
+      expect(res.status).toBe(500);
+      expect(res.json).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
+    } finally {
+      await app.pool.query('DROP TRIGGER aduan_test_refuse_session ON "ConversationSession"');
+      await app.pool.query('DROP FUNCTION aduan_test_refuse_session()');
+    }
   });
 
   it('stores a photo and binds it to the complaint; refuses unsupported types and files over the limit', async () => {
