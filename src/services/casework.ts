@@ -22,6 +22,8 @@ export interface CaseworkDeps {
   onForwarded?: (complaintId: string) => Promise<void>;
   /** After any change (a channel may show the new status, e.g. rename or close a forum topic); best effort, never blocks the change. */
   onChanged?: (complaintId: string) => Promise<void>;
+  /** Where a failure after a citizen's reply or rating committed is reported (clocks, notices, alerts): they are not asked to send it again. */
+  onFollowUpFailure?: (complaintId: string, error: unknown) => void;
 }
 
 export type OfficerRequest =
@@ -271,11 +273,22 @@ async function replyOnce(deps: CaseworkDeps, input: { code: string; chat: ChatRe
     now,
   );
   if (!applied.ok) return { ok: false, reason: 'conflict' };
-  await afterChange(deps, c.id, [], now);
-  // A complaint awaiting verification is the koordinators' to hear about; otherwise the agency's.
-  const koordinator = transition.to === 'SUBMITTED';
-  await deps.alertOfficers(await deps.cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: koordinator ? null : c.assigneeId, koordinator }), `Pelapor ${c.trackingCode} menulis: ${input.text.slice(0, 500)}`);
+  await afterCitizenChange(deps, c.id, async () => {
+    await afterChange(deps, c.id, [], now);
+    // A complaint awaiting verification is the koordinators' to hear about; otherwise the agency's.
+    const koordinator = transition.to === 'SUBMITTED';
+    await deps.alertOfficers(await deps.cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: koordinator ? null : c.assigneeId, koordinator }), `Pelapor ${c.trackingCode} menulis: ${input.text.slice(0, 500)}`);
+  });
   return { ok: true };
+}
+
+/**
+ * What follows a citizen's committed reply or rating. Their words are stored, so a failure here is
+ * reported, not passed on: the citizen would be told to send them again and they would be stored
+ * twice. A lost notice is found by the maintenance sweep (its event is marked `notify`).
+ */
+async function afterCitizenChange(deps: CaseworkDeps, complaintId: string, followUp: () => Promise<void>): Promise<void> {
+  await followUp().catch((error: unknown) => deps.onFollowUpFailure?.(complaintId, error));
 }
 
 /** "Sudah selesai" with a good rating closes as resolved; "belum" or a rating of 2 or less reopens it. */
@@ -303,8 +316,10 @@ async function rateOnce(deps: CaseworkDeps, input: { code: string; chat: ChatRef
     now,
   );
   if (!applied.ok) return { ok: false, reason: 'conflict' };
-  await afterChange(deps, c.id, applied.notifyEventIds, now);
-  if (reopen) await deps.alertOfficers(await deps.cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: c.assigneeId, koordinator: false }), `Pelapor membuka kembali ${c.trackingCode} (nilai ${input.rating}): ${input.comment ?? '-'}`);
+  await afterCitizenChange(deps, c.id, async () => {
+    await afterChange(deps, c.id, applied.notifyEventIds, now);
+    if (reopen) await deps.alertOfficers(await deps.cases.findOfficerChats({ agencyId: c.agencyId, regionCode: c.regionCode, assigneeId: c.assigneeId, koordinator: false }), `Pelapor membuka kembali ${c.trackingCode} (nilai ${input.rating}): ${input.comment ?? '-'}`);
+  });
   return { ok: true };
 }
 

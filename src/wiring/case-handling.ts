@@ -51,6 +51,7 @@ export async function buildCaseHandling(input: { db: Db; pool: Pool; queues: Que
     syncDeadlines: (complaintId, at, restart) => (box.deadlines ? syncDeadlines(box.deadlines, complaintId, at, restart) : Promise.resolve()),
     alertOfficers,
     showOfficerNames: config.SHOW_OFFICER_NAMES,
+    onFollowUpFailure: (complaintId, error) => log.error({ complaintId, err: error }, "after a citizen's reply or rating was stored, its clocks, notices or alerts failed"),
   };
   const deadlines: DeadlineDeps = {
     store: new PgDeadlineStore(db, pool),

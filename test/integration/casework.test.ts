@@ -224,6 +224,27 @@ describe('officers handle complaints through the bot', () => {
     expect(c.messages.filter((m) => m.direction === 'IN').map((m) => m.text)).toEqual([text]);
   });
 
+  it("thanks the citizen for an answer that was stored even when its clocks then fail, and stores it once", async () => {
+    const citizen = new Chat(app);
+    const { code, id } = await file(app, citizen);
+    await binaMarga.run(`tunda ${code} Mohon kirim foto lokasi`);
+    await citizen.waitFor(`Tulis pesan Anda untuk laporan ${code}:`);
+    // The reply commits; resuming its paused clocks afterwards is refused by PostgreSQL.
+    await app.pool.query(`CREATE FUNCTION aduan_test_refuse_clock() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW."complaintId" = '${id}' THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END $$`);
+    await app.pool.query('CREATE TRIGGER aduan_test_refuse_clock BEFORE INSERT OR UPDATE ON "ComplaintDeadline" FOR EACH ROW EXECUTE FUNCTION aduan_test_refuse_clock()');
+    const text = 'Fotonya sudah saya kirim, lubangnya di depan toko bangunan.';
+    try {
+      expect((await citizen.say(text)).map((m) => m.text)).toEqual([`Pesan Anda sudah ditambahkan ke laporan ${code} dan diteruskan ke petugas.`]);
+    } finally {
+      await app.pool.query('DROP TRIGGER aduan_test_refuse_clock ON "ComplaintDeadline"');
+      await app.pool.query('DROP FUNCTION aduan_test_refuse_clock()');
+    }
+    const c = await complaintOf(app, code);
+    expect(c.status).toBe('FORWARDED');
+    expect(c.messages.filter((m) => m.direction === 'IN').map((m) => m.text)).toEqual([text]);
+  });
+
   // Regression (was a bug): a citizen's reply to the koordinator's question on a SUBMITTED complaint alerts nobody:
   // replyAsCitizen asks findOfficerChats for koordinators only when agencyId is null, but a complaint
   // awaiting verification sits at the koordinator's agency, and agency alerts exclude ADMIN_KOORDINATOR.
