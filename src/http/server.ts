@@ -38,7 +38,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // values (Prisma's do); a client's error (4xx) keeps Fastify's answer, which says what was wrong.
   app.setErrorHandler<FastifyError>((error, request, reply) => {
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) throw error;
-    request.log.error({ err: error, url: request.url }, 'request failed');
+    // The route, not the URL: a web chat URL can carry the chat id, the chat's only secret.
+    request.log.error({ err: error, route: request.routeOptions.url ?? null }, 'request failed');
     return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
   });
   await app.register(fastifyMultipart, { limits: { fileSize: deps.webchat.maxUploadBytes, files: 1, fields: 4 } });
