@@ -7,7 +7,7 @@ import { PgSessionStore } from '../../src/store/sessions.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
+import { eventually, startTestApp, testConfig, whileDatabaseRefuses, type TestApp } from '../helpers/app.js';
 import { WebchatClient } from '../helpers/webchat-client.js';
 
 /** Smallest valid PNG: 1×1 transparent pixel. */
@@ -78,17 +78,11 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
   it('answers a server fault with a 500 that names no file, statement or value', async () => {
     const client = new WebchatClient(app.http!);
     // A fault in PostgreSQL itself: this chat's new session is refused (not a connection problem, so not a 503).
-    await app.pool.query(`CREATE FUNCTION aduan_test_refuse_session() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW."chatId" = '${client.chatId}' THEN RAISE EXCEPTION 'injected fault in %', TG_TABLE_NAME; END IF; RETURN NEW; END $$`);
-    await app.pool.query('CREATE TRIGGER aduan_test_refuse_session BEFORE INSERT ON "ConversationSession" FOR EACH ROW EXECUTE FUNCTION aduan_test_refuse_session()');
-    try {
+    await whileDatabaseRefuses(app, { table: 'ConversationSession', on: 'INSERT', when: `NEW."chatId" = '${client.chatId}'` }, async () => {
       const res = await client.post({ command: 'start' });
       expect(res.status).toBe(500);
       expect(res.json).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
-    } finally {
-      await app.pool.query('DROP TRIGGER aduan_test_refuse_session ON "ConversationSession"');
-      await app.pool.query('DROP FUNCTION aduan_test_refuse_session()');
-    }
+    });
   });
 
   it('stores a photo and binds it to the complaint; refuses unsupported types and files over the limit', async () => {

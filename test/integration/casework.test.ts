@@ -3,7 +3,7 @@ import { actAsOfficer } from '../../src/services/casework.js';
 import type { CaseRecord } from '../../src/services/case-ports.js';
 import { createOfficerWithCode, issueLinkCode } from '../../src/services/onboarding.js';
 import { PgCaseStore } from '../../src/store/cases.js';
-import { startTestApp, testConfig, type TestApp } from '../helpers/app.js';
+import { startTestApp, testConfig, whileDatabaseRefuses, type TestApp } from '../helpers/app.js';
 import { addOfficer, agencyByCode, Chat, complaintOf, file, settled, type Officer } from '../helpers/officers.js';
 import { WebchatClient } from '../helpers/webchat-client.js';
 
@@ -205,15 +205,9 @@ describe('officers handle complaints through the bot', () => {
     await citizen.waitFor(`Tulis pesan Anda untuk laporan ${code}:`);
     const text = 'Fotonya (GAGAL-SIMPAN) sudah saya kirim lewat email dinas.';
     // A fault in PostgreSQL itself: the thread's new message is refused, after the session was saved.
-    await app.pool.query(`CREATE FUNCTION aduan_test_refuse_message() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.text LIKE '%GAGAL-SIMPAN%' THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END $$`);
-    await app.pool.query('CREATE TRIGGER aduan_test_refuse_message BEFORE INSERT ON "Message" FOR EACH ROW EXECUTE FUNCTION aduan_test_refuse_message()');
-    try {
+    await whileDatabaseRefuses(app, { table: 'Message', on: 'INSERT', when: `NEW.text LIKE '%GAGAL-SIMPAN%'` }, async () => {
       expect((await citizen.say(text)).map((m) => m.text)).toEqual([`Maaf, pesan Anda untuk laporan ${code} belum tersimpan karena gangguan. Kirim ulang dengan mengetik: tambah ${code}`]);
-    } finally {
-      await app.pool.query('DROP TRIGGER aduan_test_refuse_message ON "Message"');
-      await app.pool.query('DROP FUNCTION aduan_test_refuse_message()');
-    }
+    });
     const refused = await complaintOf(app, code);
     expect(refused.status).toBe('ON_HOLD');
     expect(refused.messages.filter((m) => m.direction === 'IN')).toEqual([]);
@@ -229,17 +223,11 @@ describe('officers handle complaints through the bot', () => {
     const { code, id } = await file(app, citizen);
     await binaMarga.run(`tunda ${code} Mohon kirim foto lokasi`);
     await citizen.waitFor(`Tulis pesan Anda untuk laporan ${code}:`);
-    // The reply commits; resuming its paused clocks afterwards is refused by PostgreSQL.
-    await app.pool.query(`CREATE FUNCTION aduan_test_refuse_clock() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW."complaintId" = '${id}' THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END $$`);
-    await app.pool.query('CREATE TRIGGER aduan_test_refuse_clock BEFORE INSERT OR UPDATE ON "ComplaintDeadline" FOR EACH ROW EXECUTE FUNCTION aduan_test_refuse_clock()');
     const text = 'Fotonya sudah saya kirim, lubangnya di depan toko bangunan.';
-    try {
+    // The reply commits; resuming its paused clocks afterwards is refused by PostgreSQL.
+    await whileDatabaseRefuses(app, { table: 'ComplaintDeadline', on: 'INSERT OR UPDATE', when: `NEW."complaintId" = '${id}'` }, async () => {
       expect((await citizen.say(text)).map((m) => m.text)).toEqual([`Pesan Anda sudah ditambahkan ke laporan ${code} dan diteruskan ke petugas.`]);
-    } finally {
-      await app.pool.query('DROP TRIGGER aduan_test_refuse_clock ON "ComplaintDeadline"');
-      await app.pool.query('DROP FUNCTION aduan_test_refuse_clock()');
-    }
+    });
     const c = await complaintOf(app, code);
     expect(c.status).toBe('FORWARDED');
     expect(c.messages.filter((m) => m.direction === 'IN').map((m) => m.text)).toEqual([text]);
