@@ -170,8 +170,8 @@ export interface IntakeStore {
   findRoutingRules(fresh?: boolean): Promise<IntakeRouting>;
   /** Stores the complaint, its events and attachments once; a second call returns the first result. */
   saveComplaint(complaint: NewComplaint, now: Date): Promise<StoredComplaint>;
-  /** Events that promised the citizen a notice (`data.notify`) but have no sent message yet. */
-  findUnsentNotices(from: Date, to: Date, limit: number): Promise<{ complaintId: string; eventId: string }[]>;
+  /** Events that promised the citizen a notice (`data.notify`) but have no sent message yet, in id order after `afterEventId`. */
+  findUnsentNotices(from: Date, to: Date, limit: number, afterEventId?: string | null): Promise<{ complaintId: string; eventId: string }[]>;
   /** Tracking codes confirmed but not yet stored, older than `olderThan`. */
   findPendingSubmissions(olderThan: Date, limit: number): Promise<string[]>;
 }

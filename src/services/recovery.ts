@@ -15,15 +15,26 @@ export interface RecoveryDeps {
 const NOTICE_GRACE_MS = 60_000;
 const NOTICE_LOOKBACK_MS = 7 * 24 * 3600_000;
 
+const NOTICE_BATCH = 500;
+
 /**
  * The outbox side of casework: an action's events are committed before their notices are enqueued,
- * so a Redis failure in between would leave the citizen untold. This finds and enqueues them.
+ * so a Redis failure in between would leave the citizen untold. This finds and enqueues them, a
+ * batch per run in event order, and says where the next run goes on (`next`; null: from the start).
+ * Some notices stay unsent for the whole look-back however often they are tried (a Telegram chat
+ * that blocked the bot, a channel switched off): a sweep that always took the oldest batch would,
+ * once there were a batch of those, never reach a notice lost after them.
  */
-export async function recoverUnsentNotices(deps: RecoveryDeps, now: Date): Promise<number> {
-  if (!deps.notifications) return 0;
-  const notices = await deps.store.findUnsentNotices(new Date(now.getTime() - NOTICE_LOOKBACK_MS), new Date(now.getTime() - NOTICE_GRACE_MS), 500);
+export async function recoverUnsentNotices(
+  deps: RecoveryDeps,
+  now: Date,
+  { after = null, limit = NOTICE_BATCH }: { after?: string | null; limit?: number } = {},
+): Promise<{ checked: number; next: string | null }> {
+  if (!deps.notifications) return { checked: 0, next: null };
+  const notices = await deps.store.findUnsentNotices(new Date(now.getTime() - NOTICE_LOOKBACK_MS), new Date(now.getTime() - NOTICE_GRACE_MS), limit, after);
   for (const notice of notices) await deps.notifications.requeueNotification(notice);
-  return notices.length;
+  const last = notices.at(-1);
+  return { checked: notices.length, next: notices.length === limit && last ? last.eventId : null };
 }
 
 const BATCH = 500;

@@ -240,10 +240,11 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     return existing.stored;
   }
 
-  async findUnsentNotices(from: Date, to: Date, limit: number): Promise<{ complaintId: string; eventId: string }[]> {
+  async findUnsentNotices(from: Date, to: Date, limit: number, afterEventId: string | null = null): Promise<{ complaintId: string; eventId: string }[]> {
+    const after = afterEventId === null ? 0n : BigInt(afterEventId);
     const rows = await this.db.$queryRaw<{ complaintId: string; id: bigint }[]>`
       SELECT e."complaintId"::text AS "complaintId", e.id FROM "ComplaintEvent" e
-      WHERE e.data->>'notify' = 'true' AND e."createdAt" >= ${from} AND e."createdAt" < ${to}
+      WHERE e.data->>'notify' = 'true' AND e."createdAt" >= ${from} AND e."createdAt" < ${to} AND e.id > ${after}
         AND NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."dedupeKey" = 'notice-' || e.id::text)
       ORDER BY e.id LIMIT ${limit}`;
     return rows.map((r) => ({ complaintId: r.complaintId, eventId: r.id.toString() }));

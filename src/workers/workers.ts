@@ -70,13 +70,16 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     },
     options,
   );
+  // Where the notice sweep goes on next run (this process's own walk through the unsent notices).
+  let noticeCursor: string | null = null;
   const maintenance = new Worker(
     QUEUE.maintenance,
     async () => {
       const now = deps.now();
       const count = await recoverPendingSubmissions(deps.recovery, new Date(now.getTime() - deps.recoveryGraceMs));
       if (count > 0) deps.log.warn({ count }, 're-enqueued pending submissions');
-      const notices = await recoverUnsentNotices(deps.recovery, now);
+      const { checked: notices, next } = await recoverUnsentNotices(deps.recovery, now, { after: noticeCursor });
+      noticeCursor = next;
       if (notices > 0) deps.log.info({ count: notices }, 'checked notices not yet delivered');
       const expired = await expireIdleSessions(deps.expiry, now);
       if (expired > 0) deps.log.info({ count: expired }, 'told citizens their idle forms expired');

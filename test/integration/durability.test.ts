@@ -73,7 +73,7 @@ describe('a confirmed complaint is never lost or doubled', () => {
     const jobId = `notice-${applied.notifyEventIds[0]}`;
     expect(await web.queues.notify.getJob(jobId)).toBeUndefined();
     const recovery = { store, intake: new BullIntakeQueue(web.queues.intake), notifications: new BullNotificationQueue(web.queues.notify) };
-    expect(await recoverUnsentNotices(recovery, new Date())).toBeGreaterThanOrEqual(1);
+    expect((await recoverUnsentNotices(recovery, new Date())).checked).toBeGreaterThanOrEqual(1);
     expect(await web.queues.notify.getJob(jobId)).toMatchObject({ data: { complaintId: complaint.id, eventId: applied.notifyEventIds[0] } });
   });
 
@@ -119,6 +119,29 @@ describe('a confirmed complaint is never lost or doubled', () => {
     expect(await again?.getState()).toBe('waiting');
     expect(again?.attemptsMade).toBe(0);
     expect(await (await web.queues.notify.getJob(jobId(stopped)))?.getState()).toBe('failed');
+  });
+
+  it('walks past notices that can never be sent: each sweep goes on where the last one stopped', async () => {
+    const store = new PgComplaintStore(web.db, web.pool);
+    const file = async () => {
+      const { code } = await fileComplaint(new WebchatClient(web.http!), QUIET);
+      const stored = await storeSubmission({ store, now: () => new Date(Date.now() - 120_000), notifications: { enqueueNotification: () => Promise.resolve() } }, code);
+      return stored.noticeEventId;
+    };
+    // The first two stay unsent however often they are tried (their chats blocked the bot); the third
+    // was lost in an outage. With a batch of two, a sweep of the oldest batch would never reach it.
+    const [blockedA, blockedB, lost] = [await file(), await file(), await file()];
+    const requeued: string[] = [];
+    const notifications = { enqueueNotification: () => Promise.resolve(), requeueNotification: (notice: { eventId: string }) => Promise.resolve(void requeued.push(notice.eventId)) };
+    const recovery = { store, intake: new BullIntakeQueue(web.queues.intake), notifications };
+    // Notices other tests left unsent in this database come before these: start the walk at the first.
+    const first = await recoverUnsentNotices(recovery, new Date(), { after: (BigInt(blockedA) - 1n).toString(), limit: 2 });
+    expect(first).toEqual({ checked: 2, next: blockedB });
+    expect(requeued).toEqual([blockedA, blockedB]);
+
+    const second = await recoverUnsentNotices(recovery, new Date(), { after: first.next, limit: 2 });
+    expect(requeued).toEqual([blockedA, blockedB, lost]);
+    expect(second).toEqual({ checked: 1, next: null }); // the end: the next sweep starts from the oldest again
   });
 
   it('runs an intake job that used up its retries again from its first attempt', async () => {
