@@ -18,7 +18,7 @@ import { BullIntakeQueue, BullNotificationQueue, createQueues, type Queues } fro
 import { createFlowStarter, createInboundHandler, type InboundDeps, type InboundOutcome } from './services/handle-inbound.js';
 import { loadCalendar } from './store/calendar-files.js';
 import { buildCaseHandling, type CaseHandling } from './wiring/case-handling.js';
-import { recoverPendingSubmissions } from './services/recovery.js';
+import { recoverAllPendingSubmissions } from './services/recovery.js';
 import { CachedCatalog } from './store/catalog.js';
 import { PgComplaintStore } from './store/complaints.js';
 import { describeDatabase, ensureDatabase, migrateDatabase } from './store/database.js';
@@ -197,7 +197,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   telegram?.runtime.attach(handle, telegramQuotes, groups?.groups);
 
   const recovery = { store: complaints, intake: intakeQueue, notifications: notificationQueue };
-  const recover = () => recoverPendingSubmissions(recovery, new Date(now().getTime() + 1));
+  const recover = () => recoverAllPendingSubmissions(recovery, new Date(now().getTime() + 1));
 
   let workers: Worker[] = [];
   if (role === 'all' || role === 'worker') {

@@ -21,7 +21,7 @@ import { projectRoot, prepareDatabase } from '../app.js';
 import { parseConfig, type Config } from '../config.js';
 import { FlowFileError, loadFlowSet } from '../engine/index.js';
 import { BullIntakeQueue, createQueues, type Queues } from '../queue/queues.js';
-import { recoverPendingSubmissions } from '../services/recovery.js';
+import { recoverAllPendingSubmissions } from '../services/recovery.js';
 import { PgComplaintStore } from '../store/complaints.js';
 import { createDb, createPool, type Db } from '../store/prisma.js';
 import { createRedis } from '../store/redis.js';
@@ -104,7 +104,7 @@ async function main(args: string[]): Promise<void> {
       const db = createDb(pool);
       try {
         const count = await withQueues(config, (queues) =>
-          recoverPendingSubmissions({ store: new PgComplaintStore(db, pool), intake: new BullIntakeQueue(queues.intake) }, new Date()),
+          recoverAllPendingSubmissions({ store: new PgComplaintStore(db, pool), intake: new BullIntakeQueue(queues.intake) }, new Date()),
         );
         console.log(`re-enqueued ${count}`);
       } finally {

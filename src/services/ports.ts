@@ -162,6 +162,12 @@ export interface IntakeRouting {
   activeAgencyIds: Set<string>;
 }
 
+/** A confirmed submission not yet stored, by its code and time (also where a walk through them stands). */
+export interface PendingCode {
+  trackingCode: string;
+  createdAt: Date;
+}
+
 export interface IntakeStore {
   /** The confirmed submission and, when a worker stored it already, its complaint: one read. */
   findIntake(trackingCode: string): Promise<{ submission: PendingSubmission | null; stored: StoredComplaint | null }>;
@@ -172,8 +178,8 @@ export interface IntakeStore {
   saveComplaint(complaint: NewComplaint, now: Date): Promise<StoredComplaint>;
   /** Events that promised the citizen a notice (`data.notify`) but have no sent message yet, in id order after `afterEventId`. */
   findUnsentNotices(from: Date, to: Date, limit: number, afterEventId?: string | null): Promise<{ complaintId: string; eventId: string }[]>;
-  /** Tracking codes confirmed but not yet stored, older than `olderThan`. */
-  findPendingSubmissions(olderThan: Date, limit: number): Promise<string[]>;
+  /** Submissions confirmed but not yet stored, older than `olderThan`, oldest first, after `after`. */
+  findPendingSubmissions(olderThan: Date, limit: number, after?: PendingCode | null): Promise<PendingCode[]>;
 }
 
 export interface NotificationTarget {

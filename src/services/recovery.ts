@@ -3,7 +3,7 @@
  * between confirm and enqueue, or an enqueue that failed. Safe to run any time: the job id is the
  * tracking code, so a submission that is still queued is not queued twice.
  */
-import type { IntakeQueue, IntakeStore, NotificationQueue } from './ports.js';
+import type { IntakeQueue, IntakeStore, NotificationQueue, PendingCode } from './ports.js';
 
 export interface RecoveryDeps {
   store: Pick<IntakeStore, 'findPendingSubmissions' | 'findUnsentNotices'>;
@@ -39,12 +39,31 @@ export async function recoverUnsentNotices(
 
 const BATCH = 500;
 
-export async function recoverPendingSubmissions(deps: RecoveryDeps, olderThan: Date): Promise<number> {
+/**
+ * One batch of the submissions still pending after `olderThan`, oldest first after `after`, each
+ * re-enqueued (or its failed job retried); `next` is where the following batch starts (null: done).
+ * The periodic sweep takes a batch a run: a submission whose intake keeps failing stays pending, and
+ * a sweep of the oldest batch alone would never get past a batch of those.
+ */
+export async function recoverPendingSubmissions(
+  deps: RecoveryDeps,
+  olderThan: Date,
+  { after = null, limit = BATCH }: { after?: PendingCode | null; limit?: number } = {},
+): Promise<{ count: number; next: PendingCode | null }> {
+  const pending = await deps.store.findPendingSubmissions(olderThan, limit, after);
+  for (const { trackingCode } of pending) await deps.intake.requeueIntake(trackingCode);
+  const last = pending.at(-1);
+  return { count: pending.length, next: pending.length === limit && last ? last : null };
+}
+
+/** Every pending submission, batch after batch: start-up, and the operator's `recover` after a Redis loss. */
+export async function recoverAllPendingSubmissions(deps: RecoveryDeps, olderThan: Date, limit = BATCH): Promise<number> {
   let total = 0;
-  const codes = await deps.store.findPendingSubmissions(olderThan, BATCH);
-  for (const code of codes) {
-    await deps.intake.requeueIntake(code);
-    total++;
-  }
+  let after: PendingCode | null = null;
+  do {
+    const batch = await recoverPendingSubmissions(deps, olderThan, { after, limit });
+    total += batch.count;
+    after = batch.next;
+  } while (after);
   return total;
 }

@@ -9,6 +9,7 @@ import type {
   NewComplaint,
   NotificationStore,
   NotificationTarget,
+  PendingCode,
   PendingSubmission,
   StoredComplaint,
 } from '../services/ports.js';
@@ -250,10 +251,15 @@ export class PgComplaintStore implements IntakeStore, ComplaintReader, Notificat
     return rows.map((r) => ({ complaintId: r.complaintId, eventId: r.id.toString() }));
   }
 
-  async findPendingSubmissions(olderThan: Date, limit: number): Promise<string[]> {
-    // A submission with lastError can never be stored as it is (schema, unknown category): an operator's case.
-    const rows = await this.db.submission.findMany({ where: { state: 'PENDING', lastError: null, createdAt: { lt: olderThan } }, orderBy: { createdAt: 'asc' }, take: limit, select: { trackingCode: true } });
-    return rows.map((r) => r.trackingCode);
+  async findPendingSubmissions(olderThan: Date, limit: number, after: PendingCode | null = null): Promise<PendingCode[]> {
+    const later = after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, trackingCode: { gt: after.trackingCode } }] } : {};
+    return this.db.submission.findMany({
+      // A submission with lastError can never be stored as it is (schema, unknown category): an operator's case.
+      where: { state: 'PENDING', lastError: null, createdAt: { lt: olderThan }, ...later },
+      orderBy: [{ createdAt: 'asc' }, { trackingCode: 'asc' }],
+      take: limit,
+      select: { trackingCode: true, createdAt: true },
+    });
   }
 
   async findForLookup(trackingCode: string): Promise<ComplaintForLookup | null> {

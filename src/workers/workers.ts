@@ -10,7 +10,7 @@ import { DeadlineJobSchema, IntakeJobSchema, NotifyJobSchema, QUEUE } from '../q
 import { fireDeadline, sweepDeadlines, type DeadlineDeps } from '../services/deadlines.js';
 import { InvalidSubmissionError, storeSubmission, type IntakeDeps } from '../services/intake.js';
 import { sendNotification, type NotifyDeps } from '../services/notify.js';
-import { SendError } from '../services/ports.js';
+import { SendError, type PendingCode } from '../services/ports.js';
 import { expireIdleSessions, type ExpiryDeps } from '../services/expiry.js';
 import { recoverPendingSubmissions, recoverUnsentNotices, type RecoveryDeps } from '../services/recovery.js';
 import { logWorkerFailures } from '../queue/worker-logs.js';
@@ -70,16 +70,19 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     },
     options,
   );
-  // Where the notice sweep goes on next run (this process's own walk through the unsent notices).
+  // Where the sweeps go on next run (this process's own walks through the pending and the unsent).
+  let submissionCursor: PendingCode | null = null;
   let noticeCursor: string | null = null;
   const maintenance = new Worker(
     QUEUE.maintenance,
     async () => {
       const now = deps.now();
-      const count = await recoverPendingSubmissions(deps.recovery, new Date(now.getTime() - deps.recoveryGraceMs));
+      const { count, next } = await recoverPendingSubmissions(deps.recovery, new Date(now.getTime() - deps.recoveryGraceMs), { after: submissionCursor });
+      submissionCursor = next;
       if (count > 0) deps.log.warn({ count }, 're-enqueued pending submissions');
-      const { checked: notices, next } = await recoverUnsentNotices(deps.recovery, now, { after: noticeCursor });
-      noticeCursor = next;
+      const notice = await recoverUnsentNotices(deps.recovery, now, { after: noticeCursor });
+      noticeCursor = notice.next;
+      const notices = notice.checked;
       if (notices > 0) deps.log.info({ count: notices }, 'checked notices not yet delivered');
       const expired = await expireIdleSessions(deps.expiry, now);
       if (expired > 0) deps.log.info({ count: expired }, 'told citizens their idle forms expired');

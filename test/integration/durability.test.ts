@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullIntakeQueue, BullNotificationQueue } from '../../src/queue/queues.js';
 import { storeSubmission } from '../../src/services/intake.js';
-import { recoverUnsentNotices } from '../../src/services/recovery.js';
+import { recoverAllPendingSubmissions, recoverUnsentNotices } from '../../src/services/recovery.js';
 import { PgCaseStore } from '../../src/store/cases.js';
 import { PgComplaintStore } from '../../src/store/complaints.js';
 import { createRedis } from '../../src/store/redis.js';
@@ -42,6 +42,17 @@ describe('a confirmed complaint is never lost or doubled', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('re-enqueues every pending submission after a Redis loss, not only the first batch', async () => {
+    const client = new WebchatClient(web.http!);
+    const codes = [(await fileComplaint(client, QUIET)).code, (await fileComplaint(client, QUIET)).code, (await fileComplaint(client, QUIET)).code];
+    await deleteKeys(web.config.REDIS_URL, web.prefix);
+    const recovery = { store: new PgComplaintStore(web.db, web.pool), intake: new BullIntakeQueue(web.queues.intake) };
+    // Batches of two, and older submissions other tests left pending come first: three batches at least.
+    const count = await recoverAllPendingSubmissions(recovery, new Date(Date.now() + 1), 2);
+    expect(count).toBeGreaterThanOrEqual(3);
+    for (const code of codes) expect(await web.queues.intake.getJob(code)).toMatchObject({ data: { trackingCode: code } });
   });
 
   it('stores one complaint when the same job runs twice, and queues one notice', async () => {
