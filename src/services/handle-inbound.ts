@@ -89,7 +89,7 @@ async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise
     if (deps.desk?.isForDesk(message)) {
       // Officers' messages count as handled before their command runs: answered once, never retried.
       markHandled();
-      return await officerTurn(deps.desk, deps.sender, chat, message);
+      return await officerTurn(deps, deps.desk, chat, message);
     }
     return await stepAndSave(deps, chat, message, markHandled);
   } finally {
@@ -99,10 +99,22 @@ async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise
   }
 }
 
-async function officerTurn(desk: NonNullable<InboundDeps['desk']>, sender: MessageSender, chat: ChatRef, message: InboundMessage): Promise<InboundOutcome> {
+/** The command has run (and counts as handled), so a refused reply is reported, not thrown, as for a citizen. */
+async function officerTurn(deps: InboundDeps, desk: NonNullable<InboundDeps['desk']>, chat: ChatRef, message: InboundMessage): Promise<InboundOutcome> {
   const replies = await desk.handle(message);
-  await sender.send(chat, replies);
-  return { kind: 'handled', replies };
+  const delivered = await deliver(deps, chat, replies);
+  return { kind: 'handled', replies, ...(delivered ? {} : { undelivered: true as const }) };
+}
+
+/** False when the channel refused the replies (reported to `onSendFailure`). */
+function deliver(deps: InboundDeps, chat: ChatRef, replies: OutboundMessage[]): Promise<boolean> {
+  return deps.sender.send(chat, replies).then(
+    () => true,
+    (error: unknown) => {
+      deps.onSendFailure?.(chat, error);
+      return false;
+    },
+  );
 }
 
 function engineContext(deps: InboundDeps, chat: ChatRef, senderId: string, language: Language): EngineContext {
@@ -148,13 +160,7 @@ async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMes
     onSaved();
     try {
       const replies = [...result.messages, ...(await runEffects(deps, chat, message, result.state, result.effects))];
-      const delivered = await deps.sender.send(chat, replies).then(
-        () => true,
-        (error: unknown) => {
-          deps.onSendFailure?.(chat, error);
-          return false;
-        },
-      );
+      const delivered = await deliver(deps, chat, replies);
       return { kind: 'handled', replies, ...(submit ? { trackingCode: submit.form.trackingCode } : {}), ...(delivered ? {} : { undelivered: true as const }) };
     } finally {
       // Whether or not the code reached the citizen: the confirmed form is stored, so it goes to intake now.

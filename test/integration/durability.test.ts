@@ -232,6 +232,18 @@ describe('a confirmed complaint is never lost or doubled', () => {
     expect(await web.db.conversationSession.findUniqueOrThrow({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } })).toMatchObject({ version: 3 });
   });
 
+  it("answers an officer's command whose reply cannot be stored with it in the 202, and takes it once", async () => {
+    const client = new WebchatClient(web.http!);
+    await breakReplies(client);
+    const body = { chatId: client.chatId, clientMessageId: `daftar-${client.chatId}`, text: 'daftar BUKAN-KODE' };
+    const res = await web.http!.inject({ method: 'POST', url: '/api/webchat/messages', payload: body });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: true, duplicate: false, messages: [{ text: 'Kode pendaftaran tidak dikenal.' }] });
+    // The command ran and counts as handled: sent again, it is a duplicate, not a second run.
+    const again = await web.http!.inject({ method: 'POST', url: '/api/webchat/messages', payload: body });
+    expect(again.json()).toEqual({ accepted: true, duplicate: true });
+  });
+
   it('keeps one queued job when a submission is enqueued again', async () => {
     const { code } = await fileComplaint(new WebchatClient(web.http!));
     expect(await web.recover()).toBeGreaterThanOrEqual(1);
