@@ -174,6 +174,7 @@ export async function pacedPhase(ctx: PhaseContext, options: { rate: number; sec
     }
   });
   await settle(ctx.app);
+  progress('paced: citizens primed, queues drained; sending');
   const started = performance.now();
   const rampEnd = started + options.thinkMs;
   const end = rampEnd + options.seconds * 1000;
