@@ -171,7 +171,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     lookup: { complaints, limiter, timeZone: config.TIME_ZONE, limit: config.LOOKUP_LIMIT, windowMs: config.LOOKUP_WINDOW_MINUTES * 60_000 },
     settings: { idleMinutes: config.SESSION_IDLE_MINUTES, timeZone: config.TIME_ZONE, defaultLanguage: config.DEFAULT_LANGUAGE, trackingCodePrefix: config.TRACKING_CODE_PREFIX },
     onEnqueueFailure: (trackingCode, error) => log.error({ trackingCode, err: error }, 'could not enqueue a confirmed submission; the recovery sweep will'),
-    onSendFailure: (chat, error) => log.warn({ channel: chat.channel, err: error }, 'the replies to a saved step could not be delivered'),
+    onSendFailure: (chat, error) => log.warn({ channel: chat.channel, err: error }, 'the replies to a message already taken could not be delivered'),
     onEffectFailure: (chat, effect, error) => log.error({ channel: chat.channel, effect, err: error }, "a citizen's reply or rating could not be stored; they were asked to send it again"),
     desk: cases.desk,
     citizenCases: caseHooks.citizenCases,
@@ -215,11 +215,14 @@ export async function createApp(options: AppOptions): Promise<App> {
       ...(whatsapp ? { pruneWhatsAppSent: (at: Date) => whatsapp.records.pruneSent(new Date(at.getTime() - config.WHATSAPP_SENT_RETENTION_DAYS * 86_400_000)) } : {}),
       now,
     });
-    const recovered = await recover().catch((error: unknown) => {
-      log.error({ err: error }, 'start-up recovery failed; the periodic sweep will retry');
-      return 0;
-    });
-    if (recovered > 0) log.warn({ count: recovered }, 're-enqueued confirmed submissions left pending');
+    // In the background: after a Redis loss with a large backlog it walks every pending submission,
+    // and start-up (readiness, the HTTP server) must not wait for that.
+    void recover().then(
+      (count) => {
+        if (count > 0) log.warn({ count }, 're-enqueued confirmed submissions left pending');
+      },
+      (error: unknown) => log.error({ err: error }, 'start-up recovery failed; the periodic sweep will retry'),
+    );
     const scheduleSweeps = () => queues.maintenance.upsertJobScheduler('recover-pending', { every: config.RECOVERY_INTERVAL_SECONDS * 1000 }, { name: 'recover' });
     await scheduleSweeps();
     // The schedule lives in Redis: a Redis that comes back empty (no persistence) has lost it, so put it back on every reconnect.
