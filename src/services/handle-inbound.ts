@@ -67,8 +67,9 @@ export function createInboundHandler(deps: InboundDeps) {
 
 /**
  * Redis on the way in: one round trip takes the chat's lock and says whether the message was handled
- * before. The mark that it has been is written as soon as its effect is saved (before an officer's
- * command runs), and the session row keeps the last message it took too, for a crash in between.
+ * before. On the way out, one more marks it handled (once its step is saved) and unlocks; an
+ * officer's message is marked before its command runs. The session row keeps the last message it
+ * took too, for a crash (or a lost mark) in between.
  */
 async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise<InboundOutcome> {
   const chat: ChatRef = { channel: message.channel, chatId: message.chatId };
@@ -80,22 +81,20 @@ async function handleLocked(deps: InboundDeps, message: InboundMessage): Promise
   }
   if (!entry) throw new BusyError();
   const gate = entry;
-  // Issued now and not awaited: it travels with the replies' write on the same connection.
-  const markHandled = () => {
-    gate.markHandled().catch(() => undefined);
-  };
+  let handled = false;
   try {
     if (gate.seen) return { kind: 'duplicate' };
     if (deps.desk?.isForDesk(message)) {
       // Officers' messages count as handled before their command runs: answered once, never retried.
-      markHandled();
+      // Issued now and not awaited: it travels in the same socket write as what the command sends.
+      gate.markHandled().catch(() => undefined);
       return await officerTurn(deps, deps.desk, chat, message);
     }
-    return await stepAndSave(deps, chat, message, markHandled);
+    return await stepAndSave(deps, chat, message, () => (handled = true));
   } finally {
-    // Not awaited either: the replies are with the channel already, and the command is issued here,
-    // before this chat's next message can try to enter on the same connection, so Redis runs it first.
-    gate.leave().catch(() => undefined);
+    // Not awaited: the replies are with the channel already, and the command is issued here, before
+    // this chat's next message can try to enter on the same connection, so Redis runs it first.
+    gate.leave({ handled }).catch(() => undefined);
   }
 }
 

@@ -47,7 +47,7 @@ export interface SessionStore {
 /**
  * A short exclusive hold on one chat across processes, with the inbound de-duplication marks:
  * `enter` takes the hold and says whether this message was handled before; `markHandled` records
- * that it has been (as soon as its effect is saved); `leave` lets go.
+ * that it has been (at once); `leave` lets go, and with `handled` records it in the same round trip.
  */
 export interface ChatGate {
   /** null when the chat stayed busy for `waitMs`; a null message id takes the hold only. */
@@ -57,7 +57,7 @@ export interface ChatGate {
 export interface GateEntry {
   seen: boolean;
   markHandled(): Promise<void>;
-  leave(): Promise<void>;
+  leave(options?: { handled?: boolean }): Promise<void>;
 }
 
 export interface InboundDedupe {

@@ -54,8 +54,12 @@ export class LuaScript {
 const ENTER = new LuaScript(`if not redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 0 end
 if KEYS[2] and redis.call('exists', KEYS[2]) == 1 then return 2 end
 return 1`);
-/** Frees the lock (KEYS[1]) if this holder still has it. */
-const LEAVE = new LuaScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+/**
+ * Marks the message (KEYS[2], optional) handled for ARGV[2] seconds, whoever holds the lock now,
+ * then frees the lock (KEYS[1]) if this holder still has it.
+ */
+const LEAVE = new LuaScript(`if KEYS[2] then redis.call('set', KEYS[2], '1', 'EX', ARGV[2]) end
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0`);
 /** Gives the lock (KEYS[1]) another ARGV[2] ms if this holder still has it. */
 const RENEW = new LuaScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
@@ -77,7 +81,7 @@ export interface ChatGateOptions {
 
 /**
  * The per-chat lock and the inbound de-duplication marks in one: entering takes the lock and reads
- * the message's mark in one round trip; the mark and the unlock are one command each. The lock
+ * the message's mark in one round trip; leaving writes the mark (when told to) and unlocks in another. The lock
  * expires on its own (a process that dies holding it frees it within its TTL), and a holder that is
  * still at work when a third of the TTL has passed (a slow statement: they may run up to the
  * statement timeout) renews it, so no second message of the chat gets in while the first one runs;
@@ -119,9 +123,9 @@ export class RedisChatGate implements ChatGate {
           markHandled: async () => {
             if (seen !== null) await this.redis.set(seen, '1', 'EX', DEDUPE_TTL_SECONDS);
           },
-          leave: async () => {
+          leave: async ({ handled = false } = {}) => {
             stopRenewing();
-            await LEAVE.run(this.redis, [lock], [token]);
+            await LEAVE.run(this.redis, handled && seen !== null ? [lock, seen] : [lock], [token, DEDUPE_TTL_SECONDS]);
           },
         };
       }

@@ -46,6 +46,19 @@ describe('RedisChatGate', () => {
     expect(await redis.ttl(`${prefix}:seen:WEBCHAT:gate-1:m3`)).toBeGreaterThan(6 * 24 * 3600);
   });
 
+  it('marks a message handled with the unlock when told to, in the same call', async () => {
+    const entry = await gate.enter(chat, 'left-handled', 100);
+    await entry!.leave({ handled: true });
+    expect(await redis.ttl(`${prefix}:seen:WEBCHAT:gate-1:left-handled`)).toBeGreaterThan(6 * 24 * 3600);
+    const again = await gate.enter(chat, 'left-handled', 100);
+    expect(again?.seen).toBe(true);
+    await again!.leave({ handled: true }); // a duplicate's leave: the lock is freed all the same
+    const next = await gate.enter(chat, 'left-unhandled', 30);
+    expect(next).toMatchObject({ seen: false });
+    await next!.leave();
+    expect(await redis.exists(`${prefix}:seen:WEBCHAT:gate-1:left-unhandled`)).toBe(0); // left without the mark
+  });
+
   it('never frees a lock another holder took after its own expired', async () => {
     const late = await gate.enter(chat, 'm5', 100);
     await redis.del(`${prefix}:lock:chat:WEBCHAT:gate-1`); // as if its 10 s expired
