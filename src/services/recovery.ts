@@ -15,7 +15,15 @@ export interface RecoveryDeps {
 const NOTICE_GRACE_MS = 60_000;
 const NOTICE_LOOKBACK_MS = 7 * 24 * 3600_000;
 
-const NOTICE_BATCH = 500;
+/** Items a sweep re-enqueues per run (the start-up recovery goes on batch after batch). */
+const BATCH = 500;
+
+/** Requeues a batch in order; when it was full, its last item is where the next batch starts. */
+async function requeueBatch<T>(batch: T[], limit: number, requeue: (item: T) => Promise<void>): Promise<{ count: number; next: T | null }> {
+  for (const item of batch) await requeue(item);
+  const last = batch.at(-1);
+  return { count: batch.length, next: batch.length === limit && last !== undefined ? last : null };
+}
 
 /**
  * The outbox side of casework: an action's events are committed before their notices are enqueued,
@@ -28,16 +36,14 @@ const NOTICE_BATCH = 500;
 export async function recoverUnsentNotices(
   deps: RecoveryDeps,
   now: Date,
-  { after = null, limit = NOTICE_BATCH }: { after?: string | null; limit?: number } = {},
+  { after = null, limit = BATCH }: { after?: string | null; limit?: number } = {},
 ): Promise<{ checked: number; next: string | null }> {
-  if (!deps.notifications) return { checked: 0, next: null };
+  const notifications = deps.notifications;
+  if (!notifications) return { checked: 0, next: null };
   const notices = await deps.store.findUnsentNotices(new Date(now.getTime() - NOTICE_LOOKBACK_MS), new Date(now.getTime() - NOTICE_GRACE_MS), limit, after);
-  for (const notice of notices) await deps.notifications.requeueNotification(notice);
-  const last = notices.at(-1);
-  return { checked: notices.length, next: notices.length === limit && last ? last.eventId : null };
+  const { count, next } = await requeueBatch(notices, limit, (notice) => notifications.requeueNotification(notice));
+  return { checked: count, next: next?.eventId ?? null };
 }
-
-const BATCH = 500;
 
 /**
  * One batch of the submissions still pending after `olderThan`, oldest first after `after`, each
@@ -51,9 +57,7 @@ export async function recoverPendingSubmissions(
   { after = null, limit = BATCH }: { after?: PendingCode | null; limit?: number } = {},
 ): Promise<{ count: number; next: PendingCode | null }> {
   const pending = await deps.store.findPendingSubmissions(olderThan, limit, after);
-  for (const { trackingCode } of pending) await deps.intake.requeueIntake(trackingCode);
-  const last = pending.at(-1);
-  return { count: pending.length, next: pending.length === limit && last ? last : null };
+  return requeueBatch(pending, limit, ({ trackingCode }) => deps.intake.requeueIntake(trackingCode));
 }
 
 /** Every pending submission, batch after batch: start-up, and the operator's `recover` after a Redis loss. */
