@@ -134,12 +134,12 @@ function engineContext(deps: InboundDeps, chat: ChatRef, senderId: string, langu
 
 async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMessage, onSaved: () => void): Promise<InboundOutcome> {
   for (let attempt = 0; ; attempt++) {
-    const stored = await deps.sessions.findSession(chat);
+    const { session: stored, preferredLanguage } = await deps.sessions.openSession(chat, message.senderId);
     if (stored?.lastMessageId === message.platformMessageId) {
       onSaved(); // taken before, its mark lost with a crash: mark it now
       return { kind: 'duplicate' };
     }
-    const language = stored?.state.language ?? (await deps.sessions.findPreferredLanguage(chat, message.senderId)) ?? deps.settings.defaultLanguage;
+    const language = stored?.state.language ?? preferredLanguage ?? deps.settings.defaultLanguage;
     const result = step(engineContext(deps, chat, message.senderId, language), stored?.state ?? null, message.content, message.receivedAt);
     const submit = result.effects.find((e): e is Extract<Effect, { type: 'submit' }> => e.type === 'submit');
     const expiresAt = expiry(result.state, deps.settings.idleMinutes);

@@ -40,7 +40,11 @@ export interface SessionStore {
   findExpiredSessions(now: Date, limit: number): Promise<(StoredSession & { chat: ChatRef })[]>;
   /** Deletes the session if nobody saved it since `version`. */
   deleteSession(chat: ChatRef, version: number): Promise<boolean>;
-  findPreferredLanguage(chat: ChatRef, senderId: string): Promise<Language | null>;
+  /**
+   * What a message needs to begin: the chat's session as findSession gives it, and when there is
+   * none, the language its sender chose before (a new conversation greets them in it), in one read.
+   */
+  openSession(chat: ChatRef, senderId: string): Promise<{ session: StoredSession | null; preferredLanguage: Language | null }>;
   savePreferredLanguage(chat: ChatRef, senderId: string, language: Language): Promise<void>;
 }
 

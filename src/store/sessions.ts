@@ -9,6 +9,11 @@ import type { ChatRef, SessionSave, SessionStore, StoredSession } from '../servi
 import { isUniqueViolation, utc, type Db, type Pool } from './prisma.js';
 
 const FIND = `SELECT id, state, version, language, "lastMessageId", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt" FROM "ConversationSession" WHERE channel = $1::"Channel" AND "chatId" = $2`;
+/** FIND, and when the chat has no session, its sender's preferred language ($3): always one row. */
+const OPEN = `SELECT s.id, s.state, s.version, s.language, s."lastMessageId", s."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
+    CASE WHEN s.id IS NULL THEN (SELECT c."preferredLanguage" FROM "ChannelIdentity" i JOIN "Citizen" c ON c.id = i."citizenId"
+      WHERE i.channel = $1::"Channel" AND i."externalId" = $3) END AS preferred
+  FROM (SELECT 1) AS one LEFT JOIN "ConversationSession" s ON s.channel = $1::"Channel" AND s."chatId" = $2`;
 const INSERT = `INSERT INTO "ConversationSession" (id, channel, "chatId", version, language, state, "updatedAt", "expiresAt", "lastMessageId")
   VALUES (gen_random_uuid(), $1::"Channel", $2, 1, $3, $4::jsonb, ${utc('$5')}, ${utc('$6')}, $7)
   ON CONFLICT (channel, "chatId") DO NOTHING`;
@@ -20,8 +25,6 @@ const INSERT = `INSERT INTO "ConversationSession" (id, channel, "chatId", versio
 const UPDATE = `UPDATE "ConversationSession" SET state = $4::jsonb, language = $3, "updatedAt" = ${utc('$5')},
   "expiresAt" = ${utc('$6')}, "lastMessageId" = COALESCE($7, "lastMessageId"), version = version + 1
   WHERE channel = $1::"Channel" AND "chatId" = $2 AND version = $8 AND ($9::uuid IS NULL OR id = $9::uuid)`;
-const PREFERRED_LANGUAGE = `SELECT c."preferredLanguage" AS language FROM "ChannelIdentity" i JOIN "Citizen" c ON c.id = i."citizenId"
-  WHERE i.channel = $1::"Channel" AND i."externalId" = $2`;
 /** The session write and the confirmed form in one statement: the submission row exists only if the session saved. */
 const withSubmission = (save: string, first: number) =>
   `WITH saved AS (${save} RETURNING id) INSERT INTO "Submission" ("trackingCode", payload, "createdAt")
@@ -142,6 +145,18 @@ function groupedRow([channel, chat, language, state, updated, expires, message, 
 
 const recentKey = (chat: ChatRef) => `${chat.channel}:${chat.chatId}`;
 
+interface SessionRow {
+  id: string;
+  state: unknown;
+  version: number;
+  language: string;
+  lastMessageId: string | null;
+  updatedAt: Date;
+}
+
+/** A row of OPEN: the session's columns, all null when the chat has none, and the sender's language. */
+type OpenRow = (SessionRow | { [K in keyof SessionRow]: null }) & { preferred: string | null };
+
 /** Sessions kept in memory, most recently used last; beyond this the oldest are forgotten. */
 const RECENT_SESSIONS = 5_000;
 
@@ -168,12 +183,25 @@ export class PgSessionStore implements SessionStore {
       this.keep(key, known.session, known.rowId);
       return known.session;
     }
-    const { rows } = await this.pool.query<{ id: string; state: unknown; version: number; language: string; lastMessageId: string | null; updatedAt: Date }>({
-      name: 'session-find',
-      text: FIND,
-      values: [chat.channel, chat.chatId],
-    });
+    const { rows } = await this.pool.query<SessionRow>({ name: 'session-find', text: FIND, values: [chat.channel, chat.chatId] });
+    return this.kept(key, rows[0]);
+  }
+
+  async openSession(chat: ChatRef, senderId: string): Promise<{ session: StoredSession | null; preferredLanguage: Language | null }> {
+    const key = recentKey(chat);
+    const known = this.recent.get(key);
+    if (known) {
+      this.keep(key, known.session, known.rowId);
+      return { session: known.session, preferredLanguage: null };
+    }
+    const { rows } = await this.pool.query<OpenRow>({ name: 'session-open', text: OPEN, values: [chat.channel, chat.chatId, senderId] });
     const row = rows[0];
+    const session = row && row.id !== null ? this.kept(key, row) : null;
+    return { session, preferredLanguage: isLanguage(row?.preferred) ? row.preferred : null };
+  }
+
+  /** The session of a row read from the table (kept as this process's copy), or null for none. */
+  private kept(key: string, row: SessionRow | undefined): StoredSession | null {
     if (!row) return null;
     const parsed = SessionStateSchema.safeParse(row.state);
     // A state written by an older flow version that no longer parses starts the chat afresh.
@@ -240,13 +268,6 @@ export class PgSessionStore implements SessionStore {
     this.recent.delete(recentKey(chat));
     const { count } = await this.db.conversationSession.deleteMany({ where: { ...chat, version } });
     return count > 0;
-  }
-
-  /** Read for every chat's first message (no session yet): one plain statement. */
-  async findPreferredLanguage(chat: ChatRef, senderId: string): Promise<Language | null> {
-    const { rows } = await this.pool.query<{ language: string }>({ name: 'session-language', text: PREFERRED_LANGUAGE, values: [chat.channel, senderId] });
-    const language = rows[0]?.language;
-    return isLanguage(language) ? language : null;
   }
 
   async savePreferredLanguage(chat: ChatRef, senderId: string, language: Language): Promise<void> {

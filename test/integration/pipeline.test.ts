@@ -41,6 +41,17 @@ describe('a complaint filed through the web chat, end to end', () => {
     expect(lookup?.text).toContain('Judul: Jalan di depan Pasar Dinoyo');
   });
 
+  it('greets a returning citizen in the language they chose, once their conversation is gone', async () => {
+    const citizen = new WebchatClient(app.http!);
+    await citizen.say('halo');
+    expect((await citizen.say('bahasa en')).at(-1)?.text).toBe('Welcome to the complaint service. What would you like to do?');
+    // The expiry sweep (a worker, say) deleted the finished conversation; this process still has its copy.
+    const chat = { channel_chatId: { channel: 'WEBCHAT' as const, chatId: citizen.chatId } };
+    await app.db.conversationSession.delete({ where: chat });
+    expect((await citizen.say('halo')).at(-1)?.text).toBe('Welcome to the complaint service. What would you like to do?');
+    expect(await app.db.conversationSession.findUnique({ where: chat })).toMatchObject({ language: 'en', version: 1 });
+  });
+
   it('routes to the agency the citizen named, and to the coordinator when no rule matches', async () => {
     const named = await fileComplaint(new WebchatClient(app.http!), { agency: 'Perhubungan' });
     const toNamed = await eventually(() => app.db.complaint.findUnique({ where: { trackingCode: named.code }, include: { agency: true } }), 'named');
