@@ -72,6 +72,15 @@ export function expireSession(ctx: Pick<EngineContext, 'flows' | 'idleMinutes'>,
 /** A question about an existing complaint (an officer's "tunda", the verdict) waits this long: nothing is lost by waiting. */
 export const FOLLOW_UP_IDLE_MINUTES = 30 * 24 * 60;
 
+/**
+ * When a stored session lapses: a form at the idle limit, a question about a complaint after
+ * FOLLOW_UP_IDLE_MINUTES, a finished conversation after a day (it keeps the citizen's language).
+ */
+export function sessionExpiresAt(state: SessionState, idleMinutes: number): Date {
+  const minutes = state.complaintCode ? Math.max(idleMinutes, FOLLOW_UP_IDLE_MINUTES) : state.flowId ? idleMinutes : Math.max(idleMinutes, 24 * 60);
+  return new Date(Date.parse(state.lastActiveAt) + minutes * 60_000);
+}
+
 function isExpired(ctx: Pick<EngineContext, 'idleMinutes'>, state: SessionState, now: Date): boolean {
   const limit = state.complaintCode ? Math.max(ctx.idleMinutes, FOLLOW_UP_IDLE_MINUTES) : ctx.idleMinutes;
   return state.flowId !== null && now.getTime() - Date.parse(state.lastActiveAt) > limit * 60_000;

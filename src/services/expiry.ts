@@ -4,7 +4,7 @@
  * past its limit, so a message that came just in time has been saved (and moved the limit) by then;
  * and its save is version-checked, so should the two still meet, the first to save wins.
  */
-import { expireSession, type FlowSet } from '../engine/index.js';
+import { expireSession, sessionExpiresAt, type FlowSet } from '../engine/index.js';
 import type { MessageSender, SessionStore } from './ports.js';
 
 export interface ExpiryDeps {
@@ -22,7 +22,13 @@ export async function expireIdleSessions(deps: ExpiryDeps, now: Date): Promise<n
   let told = 0;
   for (const session of await deps.sessions.findExpiredSessions(new Date(now.getTime() - EXPIRY_GRACE_MS), BATCH)) {
     const result = expireSession(deps, session.state, now);
-    if (!result && session.state.complaintCode && session.state.flowId) continue; // a follow-up question still waiting
+    if (!result && session.state.flowId !== null) {
+      // A form or question that has not run out by the limits in force now: its row was saved under
+      // a shorter limit (SESSION_IDLE_MINUTES raised since). Kept, and its row given the limit it
+      // has now, so it leaves the sweep's oldest batch rather than stay in it for good.
+      await deps.sessions.saveSession(session.chat, session.state, { expectedVersion: session.version, expiresAt: sessionExpiresAt(session.state, deps.idleMinutes) });
+      continue;
+    }
     if (!result) {
       // A finished conversation past its keep time: nothing to say, nothing to keep.
       await deps.sessions.deleteSession(session.chat, session.version);

@@ -5,7 +5,7 @@
  * saved, answered; a confirmed form is stored durably before the citizen sees its code.
  */
 import { newTrackingCode, type InboundMessage, type Language, type OutboundMessage } from '../domain/index.js';
-import { beginFlow, FOLLOW_UP_IDLE_MINUTES, step, type Effect, type EngineContext, type FlowSet, type SessionState } from '../engine/index.js';
+import { beginFlow, sessionExpiresAt, step, type Effect, type EngineContext, type FlowSet, type SessionState } from '../engine/index.js';
 import type { CitizenOutcome } from './casework.js';
 import { KeyedSerialiser } from './keyed-serialiser.js';
 import { lookUpComplaint, type LookupDeps } from './lookup.js';
@@ -142,7 +142,7 @@ async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMes
     const language = stored?.state.language ?? preferredLanguage ?? deps.settings.defaultLanguage;
     const result = step(engineContext(deps, chat, message.senderId, language), stored?.state ?? null, message.content, message.receivedAt);
     const submit = result.effects.find((e): e is Extract<Effect, { type: 'submit' }> => e.type === 'submit');
-    const expiresAt = expiry(result.state, deps.settings.idleMinutes);
+    const expiresAt = sessionExpiresAt(result.state, deps.settings.idleMinutes);
     const saved = await deps.sessions.saveSession(chat, result.state, {
       expectedVersion: stored?.version ?? null,
       expiresAt,
@@ -168,12 +168,6 @@ async function stepAndSave(deps: InboundDeps, chat: ChatRef, message: InboundMes
       }
     }
   }
-}
-
-/** Sessions live as long as the idle limit; a finished conversation keeps its language a day. */
-function expiry(state: SessionState, idleMinutes: number): Date {
-  const minutes = state.complaintCode ? Math.max(idleMinutes, FOLLOW_UP_IDLE_MINUTES) : state.flowId ? idleMinutes : Math.max(idleMinutes, 24 * 60);
-  return new Date(Date.parse(state.lastActiveAt) + minutes * 60_000);
 }
 
 async function runEffects(deps: InboundDeps, chat: ChatRef, message: InboundMessage, state: SessionState, effects: readonly Effect[]): Promise<OutboundMessage[]> {
@@ -232,7 +226,7 @@ export function createFlowStarter(deps: InboundDeps, now: () => Date) {
         const language = stored?.state.language ?? deps.settings.defaultLanguage;
         const result = beginFlow(engineContext(deps, chat, chat.chatId, language), stored?.state ?? null, flowId, code, now());
         if (!result) return; // the citizen is filling in a form: "nilai <kode>" / "tambah <kode>" later
-        const saved = await deps.sessions.saveSession(chat, result.state, { expectedVersion: stored?.version ?? null, expiresAt: expiry(result.state, deps.settings.idleMinutes) });
+        const saved = await deps.sessions.saveSession(chat, result.state, { expectedVersion: stored?.version ?? null, expiresAt: sessionExpiresAt(result.state, deps.settings.idleMinutes) });
         if (saved === 'saved') return await deps.sender.send(chat, result.messages);
       }
       throw new BusyError();

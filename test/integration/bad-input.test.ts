@@ -154,6 +154,22 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
     expect(await finished.read()).toEqual([]);
   });
 
+  it('keeps a form whose row ran out under the old idle limit but not under a raised one, and says nothing', async () => {
+    const client = await atDescription();
+    const chat = { channel_chatId: { channel: 'WEBCHAT' as const, chatId: client.chatId } };
+    const saved = await app.db.conversationSession.findUniqueOrThrow({ where: chat });
+    // The operator raised SESSION_IDLE_MINUTES threefold; the sweep runs five minutes past the old limit.
+    const raised = app.config.SESSION_IDLE_MINUTES * 3;
+    const sessions = new PgSessionStore(app.db, app.pool);
+    const deps = { sessions, sender: { send: (c: { chatId: string }, messages: readonly OutboundMessage[]) => app.webchat.send(c.chatId, messages) }, flows: app.flows, idleMinutes: raised };
+    await expireIdleSessions(deps, new Date(clock.getTime() + (app.config.SESSION_IDLE_MINUTES + 5) * 60_000));
+    expect(await client.read()).toEqual([]);
+    const kept = await app.db.conversationSession.findUnique({ where: chat });
+    expect(kept?.state).toEqual(saved.state);
+    expect(kept?.version).toBe(saved.version + 1);
+    expect(kept?.expiresAt).toEqual(new Date(clock.getTime() + raised * 60_000));
+  });
+
   it('answers "coba lagi" and reports not ready when Redis is down, changing nothing', async () => {
     const client = await atDescription();
     const before = await app.db.conversationSession.findUnique({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } });
