@@ -32,10 +32,12 @@ export const webhookJobId = (job: WebhookDeliverJob) => `whd-${job.deliveryId}-$
 
 export async function enqueueWebhookDeliveries(queue: Queue, jobs: readonly WebhookDeliverJob[]): Promise<number> {
   for (const job of jobs) {
-    // A job that failed for good without its row being settled (the database was down, say) is retried, not left stuck.
+    // A job that failed for good without its row being settled (the database was down, say) is retried,
+    // not left stuck, from its first attempt: with the count kept, it would have one try left, and the
+    // worker would take a receiver's first 5xx as final.
     const existing = await queue.getJob(webhookJobId(job));
     const state = existing ? await existing.getState() : 'none';
-    if (existing && state === 'failed') await existing.retry('failed');
+    if (existing && state === 'failed') await existing.retry('failed', { resetAttemptsMade: true });
     // Completed while its row is still pending: it was skipped (the subscription was disabled then); run it again.
     else if (existing && state === 'completed') await existing.remove().then(() => queue.add('deliver', job, { jobId: webhookJobId(job) }));
     else if (!existing) await queue.add('deliver', job, { jobId: webhookJobId(job) });

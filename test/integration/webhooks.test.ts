@@ -4,7 +4,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'bullmq';
 import { CliError } from '../../src/cli/args.js';
+import { createWebhookQueue, enqueueWebhookDeliveries, webhookJobId } from '../../src/queue/webhooks.js';
+import { createRedis } from '../../src/store/redis.js';
 import { runWebhookCommand } from '../../src/cli/webhooks.js';
 import { verifyWebhook } from '../../src/services/webhooks/sign.js';
 import { adminToken, auditRows, call } from '../helpers/admin.js';
@@ -168,6 +172,29 @@ describe('signed outgoing webhooks', () => {
     await pump(sub.id, 0n);
     expect(await app.db.webhookDelivery.findUniqueOrThrow({ where: { id: mine[0]!.id } })).toMatchObject({ status: 'DELIVERED', attempts: 1, lastStatusCode: 200 });
     expect((await auditRows(app, 'webhook.redeliver')).some((a) => a.targetId === sub.id)).toBe(true);
+  });
+
+  it('runs a delivery job that used up its attempts with its row still pending again from its first attempt', async () => {
+    // Its own queue (prefix), so the app's webhook worker does not take it; the database was down for
+    // every attempt, so the job failed for good and its row was never settled.
+    const connection = createRedis(app.config.REDIS_URL, { forWorker: true });
+    const queue = createWebhookQueue(connection, `${app.prefix}:stuck`, { attempts: 2, baseDelayMs: 1 });
+    const job = { deliveryId: randomUUID(), round: 0 };
+    const failing = new Worker(queue.name, () => Promise.reject(new Error('database down')), { connection, prefix: `${app.prefix}:stuck` });
+    try {
+      await queue.add('deliver', job, { jobId: webhookJobId(job) });
+      await eventually(async () => ((await (await queue.getJob(webhookJobId(job)))?.isFailed()) ? true : null), 'the job to fail for good');
+      await failing.close();
+      expect((await queue.getJob(webhookJobId(job)))?.attemptsMade).toBe(2);
+      await enqueueWebhookDeliveries(queue, [job]);
+      const again = await queue.getJob(webhookJobId(job));
+      expect(await again?.getState()).toBe('waiting');
+      expect(again?.attemptsMade).toBe(0);
+    } finally {
+      await failing.close();
+      await queue.close();
+      connection.disconnect();
+    }
   });
 
   it('410 Gone deactivates the subscription', async () => {
