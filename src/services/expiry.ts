@@ -5,13 +5,15 @@
  * and its save is version-checked, so should the two still meet, the first to save wins.
  */
 import { expireSession, sessionExpiresAt, type FlowSet } from '../engine/index.js';
-import type { MessageSender, SessionStore } from './ports.js';
+import type { ChatRef, MessageSender, SessionStore } from './ports.js';
 
 export interface ExpiryDeps {
   sessions: SessionStore;
   sender: MessageSender;
   flows: FlowSet;
   idleMinutes: number;
+  /** Where a chat that could not be told its form ended is reported (the form has ended all the same). */
+  onSendFailure?: (chat: ChatRef, error: unknown) => void;
 }
 
 const BATCH = 200;
@@ -37,8 +39,13 @@ export async function expireIdleSessions(deps: ExpiryDeps, now: Date): Promise<n
     // Keep the ended session a day, so a citizen who writes again keeps their language.
     const keepUntil = new Date(now.getTime() + 24 * 3600_000);
     if ((await deps.sessions.saveSession(session.chat, result.state, { expectedVersion: session.version, expiresAt: keepUntil })) !== 'saved') continue;
-    await deps.sender.send(session.chat, result.messages);
-    told++;
+    try {
+      await deps.sender.send(session.chat, result.messages);
+      told++;
+    } catch (error) {
+      // One chat that cannot be told (it blocked the bot, its channel is down) does not stop the batch.
+      deps.onSendFailure?.(session.chat, error);
+    }
   }
   return told;
 }

@@ -154,6 +154,23 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
     expect(await finished.read()).toEqual([]);
   });
 
+  it('tells the other citizens whose forms expired when one of them cannot be told, and reports that one', async () => {
+    const blocked = await atDescription();
+    clock = new Date(clock.getTime() + 1_000); // the blocked chat's form runs out first
+    const other = await atDescription();
+    const failures: string[] = [];
+    const deps = {
+      sessions: new PgSessionStore(app.db, app.pool),
+      sender: { send: (c: { chatId: string }, messages: readonly OutboundMessage[]) => (c.chatId === blocked.chatId ? Promise.reject(new Error('bot blocked')) : app.webchat.send(c.chatId, messages)) },
+      flows: app.flows,
+      idleMinutes: app.config.SESSION_IDLE_MINUTES,
+      onSendFailure: (c: { chatId: string }) => void failures.push(c.chatId),
+    };
+    await expireIdleSessions(deps, new Date(clock.getTime() + (app.config.SESSION_IDLE_MINUTES + 5) * 60_000));
+    expect(failures).toEqual([blocked.chatId]);
+    expect((await other.read()).map((m) => m.text)).toEqual([expect.stringMatching(/^Sesi Anda sebelumnya berakhir/)]);
+  });
+
   it('keeps a form whose row ran out under the old idle limit but not under a raised one, and says nothing', async () => {
     const client = await atDescription();
     const chat = { channel_chatId: { channel: 'WEBCHAT' as const, chatId: client.chatId } };
