@@ -77,19 +77,42 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     QUEUE.maintenance,
     async () => {
       const now = deps.now();
-      const { count, next } = await recoverPendingSubmissions(deps.recovery, new Date(now.getTime() - deps.recoveryGraceMs), { after: submissionCursor });
-      submissionCursor = next;
-      if (count > 0) deps.log.warn({ count }, 're-enqueued pending submissions');
-      const notice = await recoverUnsentNotices(deps.recovery, now, { after: noticeCursor });
-      noticeCursor = notice.next;
-      const notices = notice.checked;
-      if (notices > 0) deps.log.info({ count: notices }, 'checked notices not yet delivered');
-      const expired = await expireIdleSessions(deps.expiry, now);
-      if (expired > 0) deps.log.info({ count: expired }, 'told citizens their idle forms expired');
-      const fired = await sweepDeadlines(deps.deadlines, now);
-      if (fired > 0) deps.log.warn({ count: fired }, 'deadline sweep fired clocks whose timers were missed');
-      const pruned = deps.pruneWhatsAppSent ? await deps.pruneWhatsAppSent(now) : null;
-      return { count, notices, expired, fired, pruned };
+      const failed: string[] = [];
+      // Each sweep on its own: one that throws (logged; the next run tries again) does not keep the others from running.
+      const sweep = async <T>(name: string, run: () => Promise<T>): Promise<T | null> => {
+        try {
+          return await run();
+        } catch (error) {
+          failed.push(name);
+          deps.log.error({ err: error, sweep: name }, 'maintenance sweep failed; the next run tries again');
+          return null;
+        }
+      };
+      const count = await sweep('submissions', async () => {
+        const batch = await recoverPendingSubmissions(deps.recovery, new Date(now.getTime() - deps.recoveryGraceMs), { after: submissionCursor });
+        submissionCursor = batch.next;
+        if (batch.count > 0) deps.log.warn({ count: batch.count }, 're-enqueued pending submissions');
+        return batch.count;
+      });
+      const notices = await sweep('notices', async () => {
+        const batch = await recoverUnsentNotices(deps.recovery, now, { after: noticeCursor });
+        noticeCursor = batch.next;
+        if (batch.checked > 0) deps.log.info({ count: batch.checked }, 'checked notices not yet delivered');
+        return batch.checked;
+      });
+      const expired = await sweep('expiry', async () => {
+        const told = await expireIdleSessions(deps.expiry, now);
+        if (told > 0) deps.log.info({ count: told }, 'told citizens their idle forms expired');
+        return told;
+      });
+      const fired = await sweep('deadlines', async () => {
+        const missed = await sweepDeadlines(deps.deadlines, now);
+        if (missed > 0) deps.log.warn({ count: missed }, 'deadline sweep fired clocks whose timers were missed');
+        return missed;
+      });
+      const prune = deps.pruneWhatsAppSent;
+      const pruned = prune ? await sweep('whatsapp-sent', () => prune(now)) : null;
+      return { count, notices, expired, fired, pruned, failed };
     },
     { ...options, concurrency: 1 },
   );
