@@ -22,17 +22,19 @@ export const EXPIRY_GRACE_MS = 3 * 60_000;
 
 export async function expireIdleSessions(deps: ExpiryDeps, now: Date): Promise<number> {
   let told = 0;
-  for (const session of await deps.sessions.findExpiredSessions(new Date(now.getTime() - EXPIRY_GRACE_MS), BATCH)) {
+  const cutoff = new Date(now.getTime() - EXPIRY_GRACE_MS);
+  for (const session of await deps.sessions.findExpiredSessions(cutoff, BATCH)) {
     const result = expireSession(deps, session.state, now);
-    if (!result && session.state.flowId !== null) {
-      // A form or question that has not run out by the limits in force now: its row was saved under
-      // a shorter limit (SESSION_IDLE_MINUTES raised since). Kept, and its row given the limit it
-      // has now, so it leaves the sweep's oldest batch rather than stay in it for good.
-      await deps.sessions.saveSession(session.chat, session.state, { expectedVersion: session.version, expiresAt: sessionExpiresAt(session.state, deps.idleMinutes) });
-      continue;
-    }
     if (!result) {
-      // A finished conversation past its keep time: nothing to say, nothing to keep.
+      const lapsesAt = sessionExpiresAt(session.state, deps.idleMinutes);
+      if (session.state.flowId !== null && lapsesAt > cutoff) {
+        // A form or question that has not run out by the limits in force now: its row was saved
+        // under a shorter limit (SESSION_IDLE_MINUTES raised since). Kept, and its row given the
+        // limit it has now, so it leaves the sweep's oldest batch rather than stay in it for good.
+        await deps.sessions.saveSession(session.chat, session.state, { expectedVersion: session.version, expiresAt: lapsesAt });
+        continue;
+      }
+      // Run out with nothing to say (the menu, a finished conversation past its keep time): nothing to keep.
       await deps.sessions.deleteSession(session.chat, session.version);
       continue;
     }

@@ -149,9 +149,10 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
     expect((await client.read()).map((m) => m.text)).toEqual([expect.stringMatching(/^Sesi Anda sebelumnya berakhir/)]);
     const ended = await sessions.findSession({ channel: 'WEBCHAT', chatId: client.chatId });
     expect(ended?.state.flowId).toBeNull();
-    // A second sweep says nothing more; a conversation left at the menu is never told.
+    // A second sweep says nothing more; a conversation left at the menu is never told, and is gone.
     expect(await expireIdleSessions(deps, later)).toBe(0);
     expect(await finished.read()).toEqual([]);
+    expect(await app.db.conversationSession.findUnique({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: finished.chatId } } })).toBeNull();
   });
 
   it('tells the other citizens whose forms expired when one of them cannot be told, and reports that one', async () => {
