@@ -81,11 +81,11 @@ export interface ChatGateOptions {
 
 /**
  * The per-chat lock and the inbound de-duplication marks in one: entering takes the lock and reads
- * the message's mark in one round trip; leaving writes the mark (when told to) and unlocks in another. The lock
- * expires on its own (a process that dies holding it frees it within its TTL), and a holder that is
- * still at work when a third of the TTL has passed (a slow statement: they may run up to the
- * statement timeout) renews it, so no second message of the chat gets in while the first one runs;
- * up to two minutes, after which the lock lapses as before.
+ * the message's mark in one round trip; leaving writes the mark (when told to) and unlocks in
+ * another. The lock expires on its own (a process that dies holding it frees it within its TTL),
+ * and a holder that is still at work when a third of the TTL has passed (a slow statement: they may
+ * run up to the statement timeout) renews it, so no second message of the chat gets in while the
+ * first one runs; up to two minutes, after which the lock lapses as before.
  */
 export class RedisChatGate implements ChatGate {
   private readonly lockTtlMs: number;
