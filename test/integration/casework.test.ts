@@ -183,15 +183,28 @@ describe('officers handle complaints through the bot', () => {
     expect((await clocks()).map((d) => [d.kind, d.state, d.remainingWorkingDays])).toEqual([['FIRST_ANSWER', 'ACTIVE', null], ['RESOLUTION', 'ACTIVE', null]]);
   });
 
+  /** A complaint filed by `citizen` and put on hold by Bina Marga with a question: the citizen's reply form is open. */
+  async function onHoldWithQuestion(citizen: Chat): Promise<{ code: string; id: string }> {
+    const filed = await file(app, citizen);
+    await binaMarga.run(`tunda ${filed.code} Mohon kirim foto lokasi`);
+    await citizen.waitFor(`Tulis pesan Anda untuk laporan ${filed.code}:`);
+    return filed;
+  }
+
+  /** The citizen's answer is in the thread exactly once, and the complaint went back to the agency. */
+  async function expectAnswerStoredOnce(code: string, text: string): Promise<void> {
+    const c = await complaintOf(app, code);
+    expect(c.status).toBe('FORWARDED');
+    expect(c.messages.filter((m) => m.direction === 'IN').map((m) => m.text)).toEqual([text]);
+  }
+
   // Regression (was a bug): the reply form that "tunda" opens is an ordinary session and expires after SESSION_IDLE_MINUTES
   // (60): a citizen who answers the question later, as people do in a chat, is told their session ended
   // and "laporan yang belum dikirim tidak tersimpan"; the answer is dropped and the complaint stays
   // ON_HOLD with its clocks paused, unless the citizen guesses "tambah KODE".
   it('takes the answer to an officer\'s question given the next morning', async () => {
     const citizen = new Chat(app);
-    const { code } = await file(app, citizen);
-    await binaMarga.run(`tunda ${code} Mohon kirim foto lokasi`);
-    await citizen.waitFor(`Tulis pesan Anda untuk laporan ${code}:`);
+    const { code } = await onHoldWithQuestion(citizen);
     clock = new Date(clock.getTime() + 16 * 3_600_000);
     const replies = (await citizen.say('Fotonya sudah saya kirim lewat email dinas.')).map((m) => m.text);
     expect(replies).toContain(`Pesan Anda sudah ditambahkan ke laporan ${code} dan diteruskan ke petugas.`);
@@ -200,9 +213,7 @@ describe('officers handle complaints through the bot', () => {
 
   it('tells the citizen how to send again an answer the database refused after their form was saved, and takes it then', async () => {
     const citizen = new Chat(app);
-    const { code } = await file(app, citizen);
-    await binaMarga.run(`tunda ${code} Mohon kirim foto lokasi`);
-    await citizen.waitFor(`Tulis pesan Anda untuk laporan ${code}:`);
+    const { code } = await onHoldWithQuestion(citizen);
     const text = 'Fotonya (GAGAL-SIMPAN) sudah saya kirim lewat email dinas.';
     // A fault in PostgreSQL itself: the thread's new message is refused, after the session was saved.
     await whileDatabaseRefuses(app, { table: 'Message', on: 'INSERT', when: `NEW.text LIKE '%GAGAL-SIMPAN%'` }, async () => {
@@ -213,24 +224,18 @@ describe('officers handle complaints through the bot', () => {
     expect(refused.messages.filter((m) => m.direction === 'IN')).toEqual([]);
     expect((await citizen.say(`tambah ${code}`)).at(-1)?.text).toBe(`Tulis pesan Anda untuk laporan ${code}:`);
     expect((await citizen.say(text)).map((m) => m.text)).toEqual([`Pesan Anda sudah ditambahkan ke laporan ${code} dan diteruskan ke petugas.`]);
-    const c = await complaintOf(app, code);
-    expect(c.status).toBe('FORWARDED');
-    expect(c.messages.filter((m) => m.direction === 'IN').map((m) => m.text)).toEqual([text]);
+    await expectAnswerStoredOnce(code, text);
   });
 
   it("thanks the citizen for an answer that was stored even when its clocks then fail, and stores it once", async () => {
     const citizen = new Chat(app);
-    const { code, id } = await file(app, citizen);
-    await binaMarga.run(`tunda ${code} Mohon kirim foto lokasi`);
-    await citizen.waitFor(`Tulis pesan Anda untuk laporan ${code}:`);
+    const { code, id } = await onHoldWithQuestion(citizen);
     const text = 'Fotonya sudah saya kirim, lubangnya di depan toko bangunan.';
     // The reply commits; resuming its paused clocks afterwards is refused by PostgreSQL.
     await whileDatabaseRefuses(app, { table: 'ComplaintDeadline', on: 'INSERT OR UPDATE', when: `NEW."complaintId" = '${id}'` }, async () => {
       expect((await citizen.say(text)).map((m) => m.text)).toEqual([`Pesan Anda sudah ditambahkan ke laporan ${code} dan diteruskan ke petugas.`]);
     });
-    const c = await complaintOf(app, code);
-    expect(c.status).toBe('FORWARDED');
-    expect(c.messages.filter((m) => m.direction === 'IN').map((m) => m.text)).toEqual([text]);
+    await expectAnswerStoredOnce(code, text);
   });
 
   // Regression (was a bug): a citizen's reply to the koordinator's question on a SUBMITTED complaint alerts nobody:
