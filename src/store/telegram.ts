@@ -4,6 +4,9 @@
  */
 import type { Db } from './prisma.js';
 
+const INT_MIN = -2_147_483_648;
+const INT_MAX = 2_147_483_647;
+
 export class PgTelegramRecords {
   constructor(private readonly db: Db) {}
 
@@ -16,6 +19,9 @@ export class PgTelegramRecords {
   }
 
   async findSentCode(chatId: string, messageId: number): Promise<string | null> {
+    // The column is a PostgreSQL integer: an id beyond it (a forged or mangled reply-to) names no message
+    // the bot sent, and must not fail the update (it would be retried, and answered, never).
+    if (!Number.isInteger(messageId) || messageId < INT_MIN || messageId > INT_MAX) return null;
     const row = await this.db.telegramSentMessage.findUnique({ where: { chatId_messageId: { chatId, messageId } } });
     return row?.trackingCode ?? null;
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgTelegramRecords } from '../../src/store/telegram.js';
 import { eventually } from '../helpers/app.js';
 import { fileWithButtons } from '../helpers/telegram-flows.js';
 import { albumFixture, fixture, JPEG, startTelegramApp, TelegramCitizen, type TelegramTestApp } from '../helpers/telegram.js';
@@ -97,6 +98,12 @@ describe('Telegram: a citizen files and follows a complaint', () => {
     expect(answer.map((s) => s.text)).toEqual(['Berkas terlalu besar. Maksimal 20 MB per berkas.']);
     expect(app.fake.calls.some((c) => c.method === 'getFile' && c.payload.file_id === 'BQACAgUAAxkBAAIBc-big')).toBe(false);
     expect(await app.db.attachment.count({ where: { chatId: citizen.chatId } })).toBe(0);
+  });
+
+  it('takes a reply-to naming a message id beyond the database column as naming no sent message', async () => {
+    const records = new PgTelegramRecords(app.db);
+    expect(await records.findSentCode('12345', Number.MAX_SAFE_INTEGER)).toBeNull();
+    expect(await records.findSentCode('12345', 2_147_483_647)).toBeNull();
   });
 
   it('re-prompts after a sticker, ignores edits and unregistered groups', async () => {
