@@ -5,3 +5,4 @@ export * from './session.js';
 export * from './step.js';
 export * from './texts.js';
 export { matchChoice, parseDate, localDate, suggestTitle } from './parsers.js';
+export * from './session-codec.js';

@@ -4,7 +4,7 @@
  * (a Prisma interactive transaction costs three round trips and most of a millisecond of CPU).
  */
 import { isLanguage, type Language } from '../domain/index.js';
-import { idleState, SessionStateSchema, type SessionState } from '../engine/index.js';
+import { decodeSessionState, encodeSessionState, idleState, type SessionState } from '../engine/index.js';
 import type { ChatRef, SessionSave, SessionStore, StoredSession } from '../services/ports.js';
 import { isUniqueViolation, utc, type Db, type Pool } from './prisma.js';
 
@@ -143,6 +143,12 @@ function groupedRow([channel, chat, language, state, updated, expires, message, 
   return `${scalars.slice(0, -1)},"state":${state}}`;
 }
 
+/** A row's state, or a fresh one in the row's language when it no longer parses. */
+function storedState(row: { state: unknown; language: string; updatedAt: Date }): SessionState {
+  const language = isLanguage(row.language) ? row.language : 'id';
+  return decodeSessionState(row.state, { language, updatedAt: row.updatedAt }) ?? idleState(language, row.updatedAt);
+}
+
 const recentKey = (chat: ChatRef) => `${chat.channel}:${chat.chatId}`;
 
 interface SessionRow {
@@ -203,9 +209,8 @@ export class PgSessionStore implements SessionStore {
   /** The session of a row read from the table (kept as this process's copy), or null for none. */
   private kept(key: string, row: SessionRow | undefined): StoredSession | null {
     if (!row) return null;
-    const parsed = SessionStateSchema.safeParse(row.state);
     // A state written by an older flow version that no longer parses starts the chat afresh.
-    const state = parsed.success ? parsed.data : idleState(isLanguage(row.language) ? row.language : 'id', row.updatedAt);
+    const state = storedState(row);
     const session = { state, version: row.version, lastMessageId: row.lastMessageId };
     this.keep(key, session, row.id);
     return session;
@@ -213,7 +218,7 @@ export class PgSessionStore implements SessionStore {
 
   async saveSession(chat: ChatRef, state: SessionState, { expectedVersion, expiresAt, messageId, submission }: SessionSave): Promise<'saved' | 'conflict'> {
     const key = recentKey(chat);
-    const base = [chat.channel, chat.chatId, state.language, JSON.stringify(state), state.lastActiveAt, expiresAt.toISOString(), messageId ?? null] as const;
+    const base = [chat.channel, chat.chatId, state.language, encodeSessionState(state), state.lastActiveAt, expiresAt.toISOString(), messageId ?? null] as const;
     const known = this.recent.get(key);
     const check = expectedVersion === null ? null : ([expectedVersion, known?.session.version === expectedVersion ? known.rowId : null] as const);
     const form = submission ? ([submission.trackingCode, JSON.stringify(submission)] as const) : null;
@@ -257,11 +262,7 @@ export class PgSessionStore implements SessionStore {
 
   async findExpiredSessions(now: Date, limit: number): Promise<(StoredSession & { chat: ChatRef })[]> {
     const rows = await this.db.conversationSession.findMany({ where: { expiresAt: { lt: now } }, orderBy: { expiresAt: 'asc' }, take: limit });
-    return rows.map((row) => {
-      const parsed = SessionStateSchema.safeParse(row.state);
-      const state = parsed.success ? parsed.data : { ...idleState('id', row.updatedAt) };
-      return { chat: { channel: row.channel, chatId: row.chatId }, state, version: row.version, lastMessageId: row.lastMessageId };
-    });
+    return rows.map((row) => ({ chat: { channel: row.channel, chatId: row.chatId }, state: storedState(row), version: row.version, lastMessageId: row.lastMessageId }));
   }
 
   async deleteSession(chat: ChatRef, version: number): Promise<boolean> {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, startTestApp, testConfig, whileDatabaseRefuses, type TestApp } from '../helpers/app.js';
 import { WebchatClient } from '../helpers/webchat-client.js';
+import { storedSession } from '../helpers/sessions.js';
 
 /** Smallest valid PNG: 1×1 transparent pixel. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -51,8 +52,7 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
     expect(long[0]?.text).toMatch(/^Terlalu panjang \(100000 karakter\)\. Maksimal 4000 karakter\./);
     expect((await client.say({ choice: 'description.nope' }))[0]?.text).toMatch(/^Pilihan itu tidak ada/);
     expect((await client.say({ choice: 'type.pengaduan' }))[0]?.text).toMatch(/^Pertanyaan ini sudah ditutup\./);
-    const session = await app.db.conversationSession.findUnique({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } });
-    expect((session?.state as { stepId: string }).stepId).toBe('description');
+    expect((await storedSession(app.db, { channel: 'WEBCHAT', chatId: client.chatId }))?.state?.stepId).toBe('description');
   });
 
   it('accepts emoji and right-to-left text, counting characters as people do', async () => {
@@ -60,8 +60,7 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
     const text = '🚧🚧 جاده خراب است — jalan rusak parah di depan sekolah 🙏';
     const [reply] = await client.say(text);
     expect(reply?.text).toContain('Tulis judul singkat');
-    const session = await app.db.conversationSession.findUnique({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } });
-    expect((session?.state as { answers: Record<string, { text: string }> }).answers.description?.text).toBe(text);
+    expect((await storedSession(app.db, { channel: 'WEBCHAT', chatId: client.chatId }))?.state?.answers.description).toEqual({ kind: 'text', text });
   });
 
   it('rejects malformed requests with one line', async () => {

@@ -5,6 +5,7 @@ import { createDb, createPool } from '../../src/store/prisma.js';
 import { PgSessionStore, UPDATE_MANY } from '../../src/store/sessions.js';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { WebchatClient } from '../helpers/webchat-client.js';
+import { storedSession, storedSessions } from '../helpers/sessions.js';
 
 describe('one writer per chat', () => {
   let a: TestApp;
@@ -36,10 +37,9 @@ describe('one writer per chat', () => {
     await other.say({ text: '1' }); // b: type
     await client.say({ text: '1' }); // a, whose copy still waits for the type: refused, read again, so this picks the category
     await other.say({ text: '1' }); // b: sub-category
-    const session = await a.db.conversationSession.findUnique({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } });
-    const state = session?.state as { stepId: string; history: string[] };
-    expect(state.history).toEqual(['type', 'category', 'subcategory']);
-    expect(state.stepId).toBe('description');
+    const session = await storedSession(a.db, { channel: 'WEBCHAT', chatId: client.chatId });
+    expect(session?.state?.history).toEqual(['type', 'category', 'subcategory']);
+    expect(session?.state?.stepId).toBe('description');
     expect(session?.version).toBe(4);
   });
 
@@ -72,10 +72,9 @@ describe('one writer per chat', () => {
     await client.say({ command: 'report' });
     const results = await Promise.all([client.post({ text: '1' }), other.post({ text: '1' }), client.post({ text: '1' })]);
     expect(results.every((r) => r.status === 202)).toBe(true);
-    const session = await a.db.conversationSession.findUnique({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } });
-    const state = session?.state as { stepId: string; history: string[] };
-    expect(state.history).toEqual(['type', 'category', 'subcategory']);
-    expect(state.stepId).toBe('description');
+    const session = await storedSession(a.db, { channel: 'WEBCHAT', chatId: client.chatId });
+    expect(session?.state?.history).toEqual(['type', 'category', 'subcategory']);
+    expect(session?.state?.stepId).toBe('description');
     expect(session?.version).toBe(4);
   });
 });
@@ -127,7 +126,7 @@ describe('session updates under load', () => {
     // The first alone, the eleven others that came meanwhile together, and the second update of a chat
     // already in that statement after it.
     expect(statements).toEqual(['session-update', 'session-update-many', 'session-update']);
-    const rows = await db.conversationSession.findMany({ where: { chatId: { in: many.map((c) => c.chatId) } } });
+    const rows = await storedSessions(db, many.map((c) => c.chatId));
     const byChat = new Map(rows.map((r) => [r.chatId, r]));
     expect(byChat.get(stale.chatId)).toMatchObject({ version: 1, lastMessageId: 'm1' });
     expect(byChat.get(racing.chatId)).toMatchObject({ version: 2, lastMessageId: 'm2' });
@@ -156,7 +155,7 @@ describe('session updates under load', () => {
     expect(outcomes).toEqual(['saved', 'saved', 'saved', 'saved']);
     expect(statements).toEqual(['session-update', 'session-update-many']);
     for (const [i, chat] of mixed.entries()) {
-      const row = await db.conversationSession.findUnique({ where: { channel_chatId: chat } });
+      const row = await storedSession(db, chat);
       expect(row).toMatchObject({ version: 2, lastMessageId: i % 2 ? 'm1' : `m2-${i}`, state: { answers: { description: { text } } } });
     }
   });

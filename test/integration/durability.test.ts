@@ -8,6 +8,7 @@ import { PgComplaintStore } from '../../src/store/complaints.js';
 import { createRedis } from '../../src/store/redis.js';
 import { deleteKeys, eventually, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { fileComplaint, fillToSummary, WebchatClient } from '../helpers/webchat-client.js';
+import { storedSession } from '../helpers/sessions.js';
 
 /**
  * For the complaints these tests store and leave open: a category whose agency no officer test lists,
@@ -223,8 +224,7 @@ describe('a confirmed complaint is never lost or doubled', () => {
     const messages = res.json.messages as { text: string; choices?: { id: string }[] }[];
     expect(messages.map((m) => m.text)).toEqual(['Apa jenis laporan Anda?']);
     expect(messages[0]?.choices?.length).toBeGreaterThan(1);
-    const session = await web.db.conversationSession.findUniqueOrThrow({ where: { channel_chatId: { channel: 'WEBCHAT', chatId: client.chatId } } });
-    expect(session).toMatchObject({ version: 2, state: { flowId: 'complaint' } });
+    expect(await storedSession(web.db, { channel: 'WEBCHAT', chatId: client.chatId })).toMatchObject({ version: 2, state: { flowId: 'complaint' } });
     // The stream mended, the citizen answers the question they were shown.
     await web.redis.del(`${web.prefix}:webchat:${client.chatId}`);
     const next = await client.say({ choice: messages[0]!.choices![0]!.id });

@@ -14,6 +14,7 @@ import { createRedis, deleteKeysWithPrefix, RedisChatGate, RedisRateLimiter, typ
 import { PgSessionStore } from '../../src/store/sessions.js';
 import { testCatalog } from '../helpers/catalog.js';
 import { realFlows } from '../helpers/engine.js';
+import { storedSession } from '../helpers/sessions.js';
 
 describe('opening a follow-up flow from a notice', () => {
   const prefix = `aduantest-starter-${randomBytes(4).toString('hex')}`;
@@ -76,8 +77,7 @@ describe('opening a follow-up flow from a notice', () => {
     await worker.start(chat, 'reply', 'ADU-4HJK-P2RT');
     expect(sent).toHaveLength(2);
     expect(sent[1]!.messages.map((m) => m.text).join('\n')).toContain('ADU-4HJK-P2RT');
-    const stored = await db.conversationSession.findUnique({ where: { channel_chatId: chat } });
-    expect(stored).toMatchObject({ version: 3, state: { flowId: 'reply', complaintCode: 'ADU-4HJK-P2RT' } });
+    expect(await storedSession(db, chat)).toMatchObject({ version: 3, state: { flowId: 'reply', complaintCode: 'ADU-4HJK-P2RT' } });
   });
 
   it('leaves a citizen who is filling in a form alone', async () => {
@@ -89,6 +89,6 @@ describe('opening a follow-up flow from a notice', () => {
     expect(await web.sessions.saveSession(chat, filling, { expectedVersion: null, expiresAt: new Date(Date.now() + 3600_000), messageId: 'm1' })).toBe('saved');
     await worker.start(chat, 'reply', 'ADU-4HJK-P2RT');
     expect(sent).toEqual([]);
-    expect(await db.conversationSession.findUnique({ where: { channel_chatId: chat } })).toMatchObject({ version: 1, state: { flowId: 'complaint' } });
+    expect(await storedSession(db, chat)).toMatchObject({ version: 1, state: { flowId: 'complaint' } });
   });
 });

@@ -3,6 +3,7 @@ import { PgTelegramRecords } from '../../src/store/telegram.js';
 import { eventually } from '../helpers/app.js';
 import { fileWithButtons } from '../helpers/telegram-flows.js';
 import { albumFixture, fixture, JPEG, startTelegramApp, TelegramCitizen, type TelegramTestApp } from '../helpers/telegram.js';
+import { storedSession } from '../helpers/sessions.js';
 
 describe('Telegram: a citizen files and follows a complaint', () => {
   let app: TelegramTestApp;
@@ -55,16 +56,16 @@ describe('Telegram: a citizen files and follows a complaint', () => {
     const typeQuestion = await citizen.command('/lapor');
     const aspirasi = TelegramCitizen.button(typeQuestion, 'Aspirasi');
     await citizen.press(TelegramCitizen.button(typeQuestion, 'Pengaduan'));
-    const where = { where: { chatId: citizen.chatId } };
-    const before = (await app.db.conversationSession.findFirst(where))?.state as { flowId: string; stepId: string; answers: unknown };
+    const chat = { channel: 'TELEGRAM' as const, chatId: citizen.chatId };
+    const before = (await storedSession(app.db, chat))?.state;
     // The type question is over: its other button must not change the answer.
     const stale = await citizen.press(aspirasi);
     expect(stale[0]?.text).toMatch(/^Pertanyaan ini sudah ditutup\./);
     expect(app.fake.calls.some((c) => c.method === 'answerCallbackQuery' && c.payload.callback_query_id === citizen.lastCallbackId)).toBe(true);
-    const after = (await app.db.conversationSession.findFirst(where))?.state as typeof before;
-    expect({ flowId: after.flowId, stepId: after.stepId, answers: after.answers }).toEqual({ flowId: before.flowId, stepId: before.stepId, answers: before.answers });
-    expect(after.flowId).toBe('complaint');
-    expect(after.stepId).not.toBe('type');
+    const after = (await storedSession(app.db, chat))?.state;
+    expect({ flowId: after?.flowId, stepId: after?.stepId, answers: after?.answers }).toEqual({ flowId: before?.flowId, stepId: before?.stepId, answers: before?.answers });
+    expect(after?.flowId).toBe('complaint');
+    expect(after?.stepId).not.toBe('type');
   });
 
   it('collects a two-photo album into one media step', async () => {
