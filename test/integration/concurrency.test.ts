@@ -160,6 +160,24 @@ describe('session updates under load', () => {
     }
   });
 
+  it('goes on with a form saved in the object form of earlier versions, and saves it compact', async () => {
+    const [chat] = chats(1);
+    const old = { ...state('title'), answers: { type: { kind: 'choice', optionId: 'pengaduan', value: 'PENGADUAN' }, description: { kind: 'text', text: 'Jalan berlubang di depan pasar sejak dua minggu' } }, history: ['type', 'description'] };
+    await pool.query(`INSERT INTO "ConversationSession" (id, channel, "chatId", version, language, state, "updatedAt", "expiresAt") VALUES (gen_random_uuid(), 'WEBCHAT', $1, 4, 'id', $2::jsonb, $3, $4)`, [
+      chat!.chatId,
+      JSON.stringify(old),
+      at,
+      keep,
+    ]);
+    const store = new PgSessionStore(db, watched);
+    const { session } = await store.openSession(chat!, chat!.chatId);
+    expect(session).toMatchObject({ version: 4, state: old });
+    expect(await store.saveSession(chat!, { ...session!.state, stepId: 'incident_date' }, { expectedVersion: 4, expiresAt: keep, messageId: 'm5' })).toBe('saved');
+    const row = await db.conversationSession.findUniqueOrThrow({ where: { channel_chatId: chat! } });
+    expect(Array.isArray(row.state)).toBe(true);
+    expect(await storedSession(db, chat!)).toMatchObject({ version: 5, state: { ...old, stepId: 'incident_date' } });
+  });
+
   it('looks each grouped row up by its index, never by scanning the session table, planned for the values or not', async () => {
     const tag = `plan-${Date.now()}`;
     // Enough sessions that PostgreSQL would hash-join the whole table if it took the rows for 100.
