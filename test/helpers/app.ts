@@ -63,7 +63,7 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
  * Runs `body` while PostgreSQL refuses to write the rows of `table` that match `when` (a condition on
  * NEW): a fault of the database itself, not of a connection. The trigger is dropped afterwards.
  */
-export async function whileDatabaseRefuses<T>(app: Pick<App, 'pool'>, refusal: { table: string; on: 'INSERT' | 'INSERT OR UPDATE'; when: string }, body: () => Promise<T>): Promise<T> {
+export async function whileDatabaseRefuses<T>(app: Pick<App, 'pool'>, refusal: { table: string; on: 'INSERT' | 'UPDATE' | 'INSERT OR UPDATE'; when: string }, body: () => Promise<T>): Promise<T> {
   const name = `aduan_test_refuse_${randomBytes(4).toString('hex')}`;
   await app.pool.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN IF ${refusal.when} THEN RAISE EXCEPTION 'injected fault in %', TG_TABLE_NAME; END IF; RETURN NEW; END $$`);

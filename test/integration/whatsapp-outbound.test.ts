@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeSessionState, idleState } from '../../src/engine/index.js';
 import { actAsOfficer } from '../../src/services/casework.js';
 import { createOfficerWithCode } from '../../src/services/onboarding.js';
 import { MediaStore } from '../../src/store/media.js';
-import { eventually } from '../helpers/app.js';
+import { utc } from '../../src/store/prisma.js';
+import { eventually, whileDatabaseRefuses } from '../helpers/app.js';
 import { JPEG } from '../helpers/telegram.js';
 import { fileByNumbers } from '../helpers/whatsapp-flows.js';
 import { startWhatsAppApp, WhatsAppPerson, type WhatsAppTestApp } from '../helpers/whatsapp.js';
@@ -115,6 +118,34 @@ describe('WhatsApp outbound: officers\' files reach citizens as media', () => {
     ]);
     expect(await app.fake.getMessage!({ remoteJid: '628111@s.whatsapp.net', fromMe: true, id: `OLDCODE-${tag}` })).toBeUndefined();
     expect(await app.whatsapp!.records.findSentCode(`wa-prune-${tag}`, `OLDCODE-${tag}`)).toBe('ADU-PRUN-0001');
+  });
+
+  it('runs every maintenance sweep when one of them fails, then fails the job naming it', async () => {
+    const tag = randomBytes(4).toString('hex');
+    const ancient = new Date('2000-01-03T01:00:00Z');
+    // An idle form older than any other test's, so the expiry sweep's first batch starts with it, and
+    // its save (the "form ended" state) is refused by the database: the expiry sweep throws. The
+    // refusal is in place before the row is, as the scheduled sweep may run at any moment.
+    const chatId = `expiry-fault-${tag}`;
+    const form = { ...idleState('id', ancient), flowId: 'complaint', stepId: 'description' };
+    // The WhatsApp prune runs last: a sent copy past its retention shows whether it ran.
+    const sent = { messageId: `OLD-${tag}`, jid: '628111@s.whatsapp.net', chatId: `wa-sweep-${tag}`, content: '{"conversation":"lama"}', trackingCode: null, createdAt: ancient };
+    try {
+      await whileDatabaseRefuses(app, { table: 'ConversationSession', on: 'UPDATE', when: `NEW."chatId" = '${chatId}'` }, async () => {
+        await app.pool.query(
+          `INSERT INTO "ConversationSession" (id, channel, "chatId", version, language, state, "updatedAt", "expiresAt") VALUES (gen_random_uuid(), 'WEBCHAT', $1, 1, 'id', $2::jsonb, ${utc('$3')}, ${utc('$3')})`,
+          [chatId, encodeSessionState(form), ancient.toISOString()],
+        );
+        await app.db.whatsAppSentMessage.create({ data: sent });
+        const job = await app.queues.maintenance.add('recover', {}, { attempts: 1 });
+        const failed = await eventually(async () => (await Job.fromId(app.queues.maintenance, job.id!))?.failedReason, 'the maintenance job to fail');
+        expect(failed).toBe('maintenance sweeps failed: expiry (the others ran; see the log)');
+        expect(await app.db.whatsAppSentMessage.findUnique({ where: { messageId: sent.messageId } })).toBeNull();
+        expect(await app.db.conversationSession.findUnique({ where: { channel_chatId: { channel: 'WEBCHAT', chatId } } })).toMatchObject({ version: 1 });
+      });
+    } finally {
+      await app.db.conversationSession.deleteMany({ where: { chatId } });
+    }
   });
 
   it('prunes a large backlog in batches, each well inside the statement timeout', async () => {
