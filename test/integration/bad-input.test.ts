@@ -182,7 +182,9 @@ describe('bad input gets a clear answer and stores nothing wrong', () => {
     await expireIdleSessions(deps, new Date(clock.getTime() + (app.config.SESSION_IDLE_MINUTES + 5) * 60_000));
     expect(await client.read()).toEqual([]);
     const kept = await app.db.conversationSession.findUnique({ where: chat });
+    // The same state: the stored text, and the columns it is read back with (language, last activity).
     expect(kept?.state).toEqual(saved.state);
+    expect([kept?.language, kept?.updatedAt]).toEqual([saved.language, saved.updatedAt]);
     expect(kept?.version).toBe(saved.version + 1);
     expect(kept?.expiresAt).toEqual(new Date(clock.getTime() + raised * 60_000));
   });

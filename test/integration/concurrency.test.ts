@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { idleState } from '../../src/engine/index.js';
-import { createDb, createPool } from '../../src/store/prisma.js';
+import { createDb, createPool, utc } from '../../src/store/prisma.js';
 import { PgSessionStore, UPDATE_MANY } from '../../src/store/sessions.js';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { WebchatClient } from '../helpers/webchat-client.js';
@@ -163,19 +163,20 @@ describe('session updates under load', () => {
   it('goes on with a form saved in the object form of earlier versions, and saves it compact', async () => {
     const [chat] = chats(1);
     const old = { ...state('title'), answers: { type: { kind: 'choice', optionId: 'pengaduan', value: 'PENGADUAN' }, description: { kind: 'text', text: 'Jalan berlubang di depan pasar sejak dua minggu' } }, history: ['type', 'description'] };
-    await pool.query(`INSERT INTO "ConversationSession" (id, channel, "chatId", version, language, state, "updatedAt", "expiresAt") VALUES (gen_random_uuid(), 'WEBCHAT', $1, 4, 'id', $2::jsonb, $3, $4)`, [
-      chat!.chatId,
-      JSON.stringify(old),
-      at,
-      keep,
-    ]);
+    await pool.query(
+      `INSERT INTO "ConversationSession" (id, channel, "chatId", version, language, state, "updatedAt", "expiresAt") VALUES (gen_random_uuid(), 'WEBCHAT', $1, 4, 'id', $2::jsonb, ${utc('$3')}, ${utc('$4')})`,
+      [chat!.chatId, JSON.stringify(old), at.toISOString(), keep.toISOString()],
+    );
     const store = new PgSessionStore(db, watched);
     const { session } = await store.openSession(chat!, chat!.chatId);
     expect(session).toMatchObject({ version: 4, state: old });
-    expect(await store.saveSession(chat!, { ...session!.state, stepId: 'incident_date' }, { expectedVersion: 4, expiresAt: keep, messageId: 'm5' })).toBe('saved');
+    // Saved later, in English: the language and the time come back from the row's columns.
+    const later = { ...session!.state, stepId: 'incident_date', language: 'en' as const, lastActiveAt: '2026-11-23T08:05:06.789Z' };
+    expect(await store.saveSession(chat!, later, { expectedVersion: 4, expiresAt: keep, messageId: 'm5' })).toBe('saved');
     const row = await db.conversationSession.findUniqueOrThrow({ where: { channel_chatId: chat! } });
     expect(Array.isArray(row.state)).toBe(true);
-    expect(await storedSession(db, chat!)).toMatchObject({ version: 5, state: { ...old, stepId: 'incident_date' } });
+    // Read back as another process would: no copy in memory, through the service's own statement.
+    expect(await new PgSessionStore(db, watched).findSession(chat!)).toEqual({ version: 5, lastMessageId: 'm5', state: later });
   });
 
   it('looks each grouped row up by its index, never by scanning the session table, planned for the values or not', async () => {
