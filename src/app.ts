@@ -181,6 +181,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (whatsapp && (role === 'all' || role === 'channels')) metrics.registerChannelHealth('WHATSAPP', () => (whatsapp.runtime.state().phase === 'open' ? 1 : 0));
   if (telegram) metrics.registerChannelHealth('TELEGRAM', () => telegram.runtime.health());
   const webhooks = buildWebhooks({ config, db, log, queueConnection, workerConnection, metrics, now });
+  await webhooks.sealSecrets();
   metrics.observeQueue('webhooks', webhooks.queue);
   const handleInbound = createInboundHandler(inboundDeps);
   const handle = (message: InboundMessage) => {

@@ -3,9 +3,12 @@
  * A bad or missing value is reported as one line per variable, then the process stops.
  */
 import { z } from 'zod';
+import { parseKey32 } from './store/secret-sealer.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const positiveInt = z.coerce.number().int().positive();
+/** A 32-byte key (WHATSAPP_AUTH_KEY, WEBHOOK_SECRETS_KEY), as secret-sealer.ts's parseKey32 reads it. */
+const key32 = z.string().refine((v) => parseKey32(v) !== null, { error: '32 bytes as 64 hex characters or base64 (openssl rand -hex 32)' });
 
 export const ConfigSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgresql:// URL' }).default('postgresql://postgres@127.0.0.1:5432/aduan'),
@@ -74,7 +77,7 @@ export const ConfigSchema = z.object({
   /** Enables the WhatsApp channel (Baileys; an unofficial client: use a dedicated number). */
   WHATSAPP_ENABLED: bool.default(false),
   /** Encrypts the WhatsApp session at rest (AES-256-GCM): 32 bytes as 64 hex characters or base64 (openssl rand -hex 32). */
-  WHATSAPP_AUTH_KEY: z.string().refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || (/^[A-Za-z0-9+/_-]{43}=?$/.test(v) && Buffer.from(v, 'base64').length === 32), { error: '32 bytes as 64 hex characters or base64 (openssl rand -hex 32)' }).optional(),
+  WHATSAPP_AUTH_KEY: key32.optional(),
   /** Pair by code for this number (country code, digits) instead of scanning the QR. */
   WHATSAPP_PAIRING_NUMBER: z.string().regex(/^\+?[0-9][0-9 -]{6,20}$/, { error: 'a phone number with country code, such as 6281234567890' }).optional(),
   /** Smallest gap between two bot messages to one WhatsApp chat (ms). */
@@ -105,6 +108,8 @@ export const ConfigSchema = z.object({
   WEBHOOK_GAP_WAIT_SECONDS: positiveInt.default(30),
   /** Refuse http:// webhook URLs (set it in production). */
   WEBHOOK_REQUIRE_HTTPS: bool.default(false),
+  /** Seals webhook signing secrets in the database (AES-256-GCM); unset: they are stored as they are. */
+  WEBHOOK_SECRETS_KEY: key32.optional(),
 }).superRefine((config, ctx) => {
   if (config.WHATSAPP_ENABLED && !config.WHATSAPP_AUTH_KEY) {
     ctx.addIssue({ code: 'custom', path: ['WHATSAPP_AUTH_KEY'], message: '32 bytes as 64 hex characters or base64 when WHATSAPP_ENABLED=true (openssl rand -hex 32)' });

@@ -34,6 +34,7 @@ import { figuresCommand } from './figures.js';
 import { PgOpen311Store } from '../store/open311.js';
 import { runOfficerCommand } from './officers.js';
 import { runWebhookCommand, WEBHOOK_USAGE } from './webhooks.js';
+import { SecretSealer } from '../store/secret-sealer.js';
 
 const USAGE = 'usage: npm run cli -- seed | check-flows | jobs failed [queue] | jobs retry <queue> <id|all> | recover | officer create|code|deactivate|activate|list | whatsapp status|logout | open311 key --name N | figures [--from D] [--to D] [--agency CODE] [--region CODE] [--format json|csv]\n  ' + ADMIN_USAGE + '\n  ' + WEBHOOK_USAGE;
 const path = (p: string) => (isAbsolute(p) ? p : join(projectRoot, p));
@@ -140,7 +141,7 @@ async function main(args: string[]): Promise<void> {
       });
     }
     case 'webhook':
-      return printWithDb(config, log, (db) => runWebhookCommand(db, sub, rest, { requireHttps: config.WEBHOOK_REQUIRE_HTTPS }));
+      return printWithDb(config, log, (db) => runWebhookCommand(db, sub, rest, { requireHttps: config.WEBHOOK_REQUIRE_HTTPS, sealer: new SecretSealer(config.WEBHOOK_SECRETS_KEY) }));
     case 'figures':
       console.log(await figuresCommand(config, [sub, ...rest].filter((a) => a !== undefined)).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error))));
       return;

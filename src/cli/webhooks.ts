@@ -9,6 +9,7 @@ import { AdminError } from '../services/admin/errors.js';
 import { cliActor } from '../store/admin/audit.js';
 import * as webhooks from '../store/admin/webhooks.js';
 import type { Db } from '../store/prisma.js';
+import type { SecretSealer } from '../store/secret-sealer.js';
 import { CliError, flag, uuidArg } from './args.js';
 
 export const WEBHOOK_USAGE = 'webhook add --name N --url URL [--agency CODE] [--events TYPE,…] | webhook list | webhook rotate|disable|enable|remove <id> | webhook deliveries <id> [--limit N] | webhook redeliver <id> <deliveryId>';
@@ -16,7 +17,7 @@ export const WEBHOOK_USAGE = 'webhook add --name N --url URL [--agency CODE] [--
 const idOf = (value: string | undefined, what = 'webhook id') => uuidArg(value, `webhook: expected a ${what} (UUID); usage: ${WEBHOOK_USAGE}`);
 
 /** Runs one webhook command and returns the text to print; throws CliError for bad input. */
-export async function runWebhookCommand(db: Db, sub: string | undefined, args: readonly string[], options: { requireHttps: boolean }): Promise<string> {
+export async function runWebhookCommand(db: Db, sub: string | undefined, args: readonly string[], options: { requireHttps: boolean; sealer: SecretSealer }): Promise<string> {
   const actor = cliActor();
   try {
     switch (sub) {
@@ -29,7 +30,7 @@ export async function runWebhookCommand(db: Db, sub: string | undefined, args: r
           ...(events ? { eventTypes: events.split(',').map((e) => e.trim().toUpperCase()) } : {}),
         });
         if (!parsed.success) throw new CliError(`webhook add: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
-        const created = await webhooks.createWebhook(db, actor, parsed.data);
+        const created = await webhooks.createWebhook(db, actor, parsed.data, options.sealer);
         return `webhook ${created.id} ${created.url}\nsecret ${created.secret} (shown once; the receiver verifies signatures with it)`;
       }
       case 'list': {
@@ -38,7 +39,7 @@ export async function runWebhookCommand(db: Db, sub: string | undefined, args: r
         return rows.map((w) => `${w.id}  ${w.active ? 'active  ' : 'disabled'}  ${w.name}  ${w.url}  agency=${w.agencyCode ?? '*'}  events=${w.eventTypes.join(',') || '*'}`).join('\n');
       }
       case 'rotate': {
-        const rotated = await webhooks.rotateWebhookSecret(db, actor, idOf(args[0]));
+        const rotated = await webhooks.rotateWebhookSecret(db, actor, idOf(args[0]), options.sealer);
         return `webhook ${rotated.id}\nsecret ${rotated.secret} (shown once; the old secret no longer signs)`;
       }
       case 'disable':

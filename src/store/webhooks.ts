@@ -12,6 +12,7 @@
 import { isWithin, type AgencyTree } from '../domain/scope.js';
 import type { AttemptRecord, DeliveryWork, WebhookDeliveryStore } from '../services/webhooks/ports.js';
 import { Prisma, type Db } from './prisma.js';
+import { SecretSealer } from './secret-sealer.js';
 
 export interface ScanOptions {
   now: Date;
@@ -95,7 +96,10 @@ export async function findDeliveryHeads(db: Db, subscriptionId?: string): Promis
 }
 
 export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly sealer: SecretSealer,
+  ) {}
 
   async findDeliveryWork(deliveryId: string): Promise<DeliveryWork | null> {
     const row = await this.db.webhookDelivery.findUnique({ where: { id: deliveryId }, include: { subscription: true } });
@@ -114,7 +118,7 @@ export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
       round: row.round,
       status: row.status,
       attempts: row.attempts,
-      subscription: { id: row.subscription.id, url: row.subscription.url, secret: row.subscription.secret, active: row.subscription.active },
+      subscription: { id: row.subscription.id, url: row.subscription.url, secret: this.sealer.open(row.subscription.secret, row.subscription.id), active: row.subscription.active },
       event: { id: event.id, type: event.type, fromStatus: event.fromStatus, toStatus: event.toStatus, actorType: event.actorType, agencyCode: eventAgency?.code ?? null, action, createdAt: event.createdAt },
       complaint: {
         id: c.id, trackingCode: c.trackingCode, status: c.status, type: c.type, agencyCode: c.agency?.code ?? null, categoryCode: c.category.code,
@@ -139,4 +143,31 @@ export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
       if (outcome.deactivate) await tx.webhookSubscription.update({ where: { id: row.subscriptionId }, data: { active: false } });
     });
   }
+}
+
+/**
+ * At start: with a key, seals the signing secrets still stored as they are (subscriptions made
+ * before the key was set); each row only if it still holds the value read, so processes starting
+ * together do not seal one twice. Counts what is left: secrets stored as they are (no key) and
+ * sealed ones this process cannot open (no key, or another key).
+ */
+export async function sealWebhookSecrets(db: Db, sealer: SecretSealer): Promise<{ sealed: number; plain: number; unreadable: number }> {
+  const rows = await db.webhookSubscription.findMany({ select: { id: true, secret: true } });
+  let sealed = 0;
+  let plain = 0;
+  let unreadable = 0;
+  for (const row of rows) {
+    if (SecretSealer.isSealed(row.secret)) {
+      try {
+        sealer.open(row.secret, row.id);
+      } catch {
+        unreadable++;
+      }
+    } else if (sealer.sealing) {
+      sealed += (await db.webhookSubscription.updateMany({ where: { id: row.id, secret: row.secret }, data: { secret: sealer.seal(row.secret, row.id) } })).count;
+    } else {
+      plain++;
+    }
+  }
+  return { sealed, plain, unreadable };
 }

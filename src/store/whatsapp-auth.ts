@@ -94,16 +94,6 @@ export class PgWhatsAppAuthStore {
   }
 }
 
-/** WHATSAPP_AUTH_KEY: 64 hex characters or base64 of 32 bytes; null when it is neither. */
-export function parseAuthKey(text: string): Buffer | null {
-  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
-  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
-    const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    return key.length === 32 ? key : null;
-  }
-  return null;
-}
-
 /** `cli whatsapp logout`: deletes the stored session without needing its key (the next start pairs again). */
 export async function clearWhatsAppSession(db: Db, account = 'default'): Promise<number> {
   return (await db.whatsAppAuthKey.deleteMany({ where: { account } })).count;

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createWebhookQueue, webhookRetryDelay } from '../queue/webhooks.js';
 import type { Db } from '../store/prisma.js';
+import { SecretSealer } from '../store/secret-sealer.js';
+import { sealWebhookSecrets } from '../store/webhooks.js';
 import { createWebhookRunner, startWebhookWorker, type WebhookRunner } from '../workers/webhooks.js';
 import type { Metrics } from './metrics.js';
 
@@ -14,19 +16,29 @@ export interface WebhookWiring {
   start: () => Promise<Worker>;
   /** (Re)creates the scan schedule (a Redis that came back empty has lost it). */
   schedule: () => Promise<void>;
+  /** At start: seals the signing secrets stored before WEBHOOK_SECRETS_KEY was set, and logs what is left unsealed or unreadable. */
+  sealSecrets: () => Promise<void>;
 }
 
 export function buildWebhooks(input: { config: Config; db: Db; log: Logger; queueConnection: ConnectionOptions; workerConnection: ConnectionOptions; metrics: Metrics; now: () => Date }): WebhookWiring {
   const { config, db, log, now } = input;
   const policy = { attempts: config.WEBHOOK_ATTEMPTS, baseDelayMs: config.WEBHOOK_RETRY_BASE_MS };
   const queue = createWebhookQueue(input.queueConnection, config.REDIS_PREFIX, policy);
-  const settings = { db, queue, log, now, timeoutMs: config.WEBHOOK_TIMEOUT_MS, gapWaitMs: config.WEBHOOK_GAP_WAIT_SECONDS * 1000, batchSize: 500, retryDelayMs: (retry: number) => webhookRetryDelay(policy, retry) };
+  const sealer = new SecretSealer(config.WEBHOOK_SECRETS_KEY);
+  const settings = { db, sealer, queue, log, now, timeoutMs: config.WEBHOOK_TIMEOUT_MS, gapWaitMs: config.WEBHOOK_GAP_WAIT_SECONDS * 1000, batchSize: 500, retryDelayMs: (retry: number) => webhookRetryDelay(policy, retry) };
   const runner = createWebhookRunner(settings);
   const schedule = async () => {
     await queue.upsertJobScheduler('webhook-scan', { every: config.WEBHOOK_SCAN_INTERVAL_SECONDS * 1000 }, { name: 'scan' });
   };
+  const sealSecrets = async () => {
+    const { sealed, plain, unreadable } = await sealWebhookSecrets(db, sealer);
+    if (sealed > 0) log.info({ count: sealed }, 'sealed webhook signing secrets stored before WEBHOOK_SECRETS_KEY was set');
+    if (plain > 0) log.warn({ count: plain }, 'webhook signing secrets are stored in plain text: set WEBHOOK_SECRETS_KEY to seal them');
+    if (unreadable > 0) log.error({ count: unreadable }, 'webhook signing secrets are sealed with a key this process does not have (WEBHOOK_SECRETS_KEY): their deliveries fail until it is set');
+  };
   return {
     schedule,
+    sealSecrets,
     queue,
     runner,
     start: async () => {

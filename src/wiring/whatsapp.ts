@@ -13,7 +13,8 @@ import { MediaReader, type MediaStore } from '../store/media.js';
 import type { Db } from '../store/prisma.js';
 import { RedisRateLimiter, type Redis } from '../store/redis.js';
 import { PgWhatsAppRecords } from '../store/whatsapp.js';
-import { parseAuthKey, PgWhatsAppAuthStore } from '../store/whatsapp-auth.js';
+import { parseKey32 } from '../store/secret-sealer.js';
+import { PgWhatsAppAuthStore } from '../store/whatsapp-auth.js';
 import type { CaseHandling } from './case-handling.js';
 import { replyToComplaint } from './telegram.js';
 
@@ -47,7 +48,7 @@ export function buildWhatsApp(input: {
 }): WhatsAppWiring | null {
   const { config } = input;
   if (!config.WHATSAPP_ENABLED) return null;
-  const key = config.WHATSAPP_AUTH_KEY ? parseAuthKey(config.WHATSAPP_AUTH_KEY) : null;
+  const key = config.WHATSAPP_AUTH_KEY ? parseKey32(config.WHATSAPP_AUTH_KEY) : null;
   if (!key) throw new Error('WHATSAPP_AUTH_KEY: 32 bytes as 64 hex characters or base64 are required when WHATSAPP_ENABLED=true');
   const log = input.log.child({ channel: 'whatsapp' });
   const records = new PgWhatsAppRecords(input.db);

@@ -8,10 +8,13 @@ import { enqueueWebhookDeliveries, WEBHOOK_QUEUE, WebhookDeliverJobSchema } from
 import { logWorkerFailures } from '../queue/worker-logs.js';
 import { deliverWebhook, RetryableDeliveryError, type DeliverDeps, type DeliveryOutcome } from '../services/webhooks/deliver.js';
 import type { Db } from '../store/prisma.js';
+import type { SecretSealer } from '../store/secret-sealer.js';
 import { findDeliveryHeads, PgWebhookDeliveryStore, scanWebhookEvents } from '../store/webhooks.js';
 
 export interface WebhookWorkerDeps {
   db: Db;
+  /** Opens the subscriptions' signing secrets (sealed with WEBHOOK_SECRETS_KEY, or stored as they are). */
+  sealer: SecretSealer;
   queue: Queue;
   connection: ConnectionOptions;
   prefix: string;
@@ -39,7 +42,7 @@ export function createWebhookRunner(deps: Omit<WebhookWorkerDeps, 'connection' |
     const result = await scanWebhookEvents(deps.db, { now, gapWaitMs: deps.gapWaitMs, batchSize: deps.batchSize });
     return { ...result, queued: await dispatch() };
   };
-  const deliverDeps: DeliverDeps = { store: new PgWebhookDeliveryStore(deps.db), dispatch, timeoutMs: deps.timeoutMs, retryDelayMs: deps.retryDelayMs, now: deps.now };
+  const deliverDeps: DeliverDeps = { store: new PgWebhookDeliveryStore(deps.db, deps.sealer), dispatch, timeoutMs: deps.timeoutMs, retryDelayMs: deps.retryDelayMs, now: deps.now };
   return { scan, dispatch, deliverDeps };
 }
 

@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { CliError } from '../../src/cli/args.js';
 import { createWebhookQueue, enqueueWebhookDeliveries, webhookJobId } from '../../src/queue/webhooks.js';
@@ -14,6 +14,8 @@ import { verifyWebhook } from '../../src/services/webhooks/sign.js';
 import { adminToken, auditRows, call } from '../helpers/admin.js';
 import { eventually, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { addOfficer, Chat, file, type Officer } from '../helpers/officers.js';
+import { SecretSealer } from '../../src/store/secret-sealer.js';
+import { sealWebhookSecrets } from '../../src/store/webhooks.js';
 
 interface Received {
   path: string;
@@ -22,6 +24,8 @@ interface Received {
 }
 
 const GAP_WAIT_MS = 30_000;
+/** The signing secrets are sealed in the database with this key (WEBHOOK_SECRETS_KEY). */
+const SECRETS_KEY = randomBytes(32).toString('hex');
 
 describe('signed outgoing webhooks', () => {
   let app: TestApp;
@@ -51,7 +55,7 @@ describe('signed outgoing webhooks', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     app = await startTestApp({
       now: () => clock,
-      config: testConfig({ WEBCHAT_RATE_LIMIT: '10000', WEBHOOK_SCAN_INTERVAL_SECONDS: '3600', WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_ATTEMPTS: '3', WEBHOOK_TIMEOUT_MS: '3000' }),
+      config: testConfig({ WEBCHAT_RATE_LIMIT: '10000', WEBHOOK_SCAN_INTERVAL_SECONDS: '3600', WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_ATTEMPTS: '3', WEBHOOK_TIMEOUT_MS: '3000', WEBHOOK_SECRETS_KEY: SECRETS_KEY }),
     });
     operator = (await adminToken(app, 'OPERATOR')).token;
     binaMarga = await addOfficer(app, { role: 'ADMIN_INSTANSI', agencyCode: 'dpuprpkp-malang-bina-marga' }, clock);
@@ -303,7 +307,11 @@ describe('signed outgoing webhooks', () => {
     const rotated = await call(app, 'POST', `/api/admin/webhooks/${hookId}/rotate-secret`, operator);
     expect(rotated.json.secret).toMatch(/^whsec_/);
     expect(rotated.json.secret).not.toBe(made.json.secret);
-    expect((await app.db.webhookSubscription.findUniqueOrThrow({ where: { id: hookId } })).secret).toBe(rotated.json.secret);
+    // Stored sealed: the database holds no usable secret, and the key opens the new one.
+    const stored = (await app.db.webhookSubscription.findUniqueOrThrow({ where: { id: hookId } })).secret;
+    expect(stored).toMatch(/^sealed1:/);
+    expect(stored).not.toContain('whsec_');
+    expect(new SecretSealer(SECRETS_KEY).open(stored, hookId)).toBe(rotated.json.secret);
     expect((await call(app, 'GET', '/api/admin/webhooks/00000000-0000-4000-8000-000000000000', operator)).status).toBe(404);
     expect((await call(app, 'DELETE', `/api/admin/webhooks/${hookId}`, operator)).json).toEqual({ deleted: true });
     expect((await call(app, 'GET', `/api/admin/webhooks/${hookId}`, operator)).status).toBe(404);
@@ -314,20 +322,38 @@ describe('signed outgoing webhooks', () => {
     }
   });
 
+  it('seals the secrets stored before the key was set; a process without the key counts them as unreadable', async () => {
+    const id = randomUUID();
+    const plain = `whsec_${randomBytes(8).toString('hex')}`;
+    created.push(id);
+    await app.db.webhookSubscription.create({ data: { id, name: 'from before the key', url: `${base}/before`, secret: plain, active: false, lastEventId: 0n } });
+    const keyed = new SecretSealer(SECRETS_KEY);
+    expect(await sealWebhookSecrets(app.db, keyed)).toMatchObject({ sealed: 1, plain: 0, unreadable: 0 });
+    const stored = (await app.db.webhookSubscription.findUniqueOrThrow({ where: { id } })).secret;
+    expect(stored).toMatch(/^sealed1:/);
+    expect(keyed.open(stored, id)).toBe(plain);
+    // Run again, nothing more to seal; without the key (or with another) none of them opens.
+    const all = await app.db.webhookSubscription.count();
+    expect(await sealWebhookSecrets(app.db, keyed)).toEqual({ sealed: 0, plain: 0, unreadable: 0 });
+    expect(await sealWebhookSecrets(app.db, new SecretSealer(undefined))).toEqual({ sealed: 0, plain: 0, unreadable: all });
+    expect(await sealWebhookSecrets(app.db, new SecretSealer(randomBytes(32).toString('hex')))).toEqual({ sealed: 0, plain: 0, unreadable: all });
+  });
+
   it('CLI: add prints the secret once, list shows it without the secret; bad input is a clear error', async () => {
-    const out = await runWebhookCommand(app.db, 'add', ['--name', 'cli hook', '--url', `${base}/cli`, '--agency', 'dishub-malang', '--events', 'status_changed,forwarded'], { requireHttps: false });
+    const sealer = new SecretSealer(SECRETS_KEY);
+    const out = await runWebhookCommand(app.db, 'add', ['--name', 'cli hook', '--url', `${base}/cli`, '--agency', 'dishub-malang', '--events', 'status_changed,forwarded'], { requireHttps: false, sealer });
     const hookId = /^webhook (\S+)/.exec(out)?.[1];
     const secret = /^secret (whsec_\S+)/m.exec(out)?.[1];
     expect(hookId).toBeTruthy();
     created.push(hookId!);
     expect(secret).toBeTruthy();
-    const list = await runWebhookCommand(app.db, 'list', [], { requireHttps: false });
+    const list = await runWebhookCommand(app.db, 'list', [], { requireHttps: false, sealer });
     expect(list).toContain(`${hookId}  active    cli hook  ${base}/cli  agency=dishub-malang  events=STATUS_CHANGED,FORWARDED`);
     expect(list).not.toContain(secret);
-    expect(await runWebhookCommand(app.db, 'disable', [hookId!], { requireHttps: false })).toBe(`webhook ${hookId} disabled`);
-    await expect(runWebhookCommand(app.db, 'add', ['--name', 'x', '--url', `${base}/cli`], { requireHttps: true })).rejects.toThrow(/https/);
-    await expect(runWebhookCommand(app.db, 'add', ['--name', 'x', '--url', 'ftp://x'], { requireHttps: false })).rejects.toBeInstanceOf(CliError);
-    await expect(runWebhookCommand(app.db, 'rotate', ['nope'], { requireHttps: false })).rejects.toThrow(/UUID/);
-    await expect(runWebhookCommand(app.db, 'remove', ['00000000-0000-4000-8000-000000000000'], { requireHttps: false })).rejects.toThrow(/not found/);
+    expect(await runWebhookCommand(app.db, 'disable', [hookId!], { requireHttps: false, sealer })).toBe(`webhook ${hookId} disabled`);
+    await expect(runWebhookCommand(app.db, 'add', ['--name', 'x', '--url', `${base}/cli`], { requireHttps: true, sealer })).rejects.toThrow(/https/);
+    await expect(runWebhookCommand(app.db, 'add', ['--name', 'x', '--url', 'ftp://x'], { requireHttps: false, sealer })).rejects.toBeInstanceOf(CliError);
+    await expect(runWebhookCommand(app.db, 'rotate', ['nope'], { requireHttps: false, sealer })).rejects.toThrow(/UUID/);
+    await expect(runWebhookCommand(app.db, 'remove', ['00000000-0000-4000-8000-000000000000'], { requireHttps: false, sealer })).rejects.toThrow(/not found/);
   });
 });

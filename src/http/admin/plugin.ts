@@ -19,6 +19,7 @@ import { registerQueueBoard } from './queue-board.js';
 import { registerReferenceRoutes } from './reference-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
+import type { SecretSealer } from '../../store/secret-sealer.js';
 
 export type AdminApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -35,6 +36,8 @@ export interface AdminApiDeps {
   queues: Queue[];
   /** Refuse http:// webhook URLs (WEBHOOK_REQUIRE_HTTPS). */
   webhookRequireHttps?: boolean;
+  /** How new webhook signing secrets are stored (sealed with WEBHOOK_SECRETS_KEY, or as they are). */
+  webhookSecrets: SecretSealer;
 }
 
 export interface AdminRouteContext extends AdminApiDeps {

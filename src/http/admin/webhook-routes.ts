@@ -49,14 +49,14 @@ export function registerWebhookRoutes(api: AdminApp, ctx: AdminRouteContext): vo
 
   api.get('/webhooks', { ...operator, schema: { tags } }, async () => ({ items: await webhooks.findWebhooks(db) }));
   api.post('/webhooks', { ...operator, schema: { tags, body: schemas.create } }, async (request, reply) =>
-    reply.code(201).send(await webhooks.createWebhook(db, apiActor(adminOf(request), request.id), request.body)),
+    reply.code(201).send(await webhooks.createWebhook(db, apiActor(adminOf(request), request.id), request.body, ctx.webhookSecrets)),
   );
   api.get('/webhooks/:id', { ...operator, schema: { tags, params: IdParams } }, async (request) => webhooks.findWebhook(db, request.params.id));
   api.patch('/webhooks/:id', { ...operator, schema: { tags, params: IdParams, body: schemas.update } }, async (request) =>
     webhooks.updateWebhook(db, apiActor(adminOf(request), request.id), request.params.id, request.body),
   );
   api.post('/webhooks/:id/rotate-secret', { ...operator, schema: { tags, params: IdParams } }, async (request) =>
-    webhooks.rotateWebhookSecret(db, apiActor(adminOf(request), request.id), request.params.id),
+    webhooks.rotateWebhookSecret(db, apiActor(adminOf(request), request.id), request.params.id, ctx.webhookSecrets),
   );
   api.delete('/webhooks/:id', { ...operator, schema: { tags, params: IdParams } }, async (request) => {
     await webhooks.deleteWebhook(db, apiActor(adminOf(request), request.id), request.params.id);

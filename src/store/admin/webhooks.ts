@@ -1,7 +1,9 @@
 /** Webhook subscriptions and their deliveries, managed by operators through the admin API and CLI, audited. */
 import { badRequest, notFound } from '../../services/admin/errors.js';
+import { randomUUID } from 'node:crypto';
 import { newWebhookSecret } from '../../services/webhooks/sign.js';
 import type { Db } from '../prisma.js';
+import type { SecretSealer } from '../secret-sealer.js';
 import { saveAudit, type AuditActor, type AuditSummary } from './audit.js';
 
 export interface WebhookInput {
@@ -52,12 +54,14 @@ export async function findWebhook(db: Db, id: string): Promise<WebhookView> {
 }
 
 /** A new subscription follows events from now on (its cursor starts at the newest event); the secret is returned this once. */
-export async function createWebhook(db: Db, actor: AuditActor, input: WebhookInput): Promise<WebhookView & { secret: string }> {
+export async function createWebhook(db: Db, actor: AuditActor, input: WebhookInput, sealer: SecretSealer): Promise<WebhookView & { secret: string }> {
   const agencyId = (await agencyIdOf(db, input.agencyCode)) ?? null;
   const secret = newWebhookSecret();
+  // The id is drawn here: the sealed secret is bound to its row.
+  const id = randomUUID();
   const row = await db.$transaction(async (tx) => {
     const newest = await tx.complaintEvent.aggregate({ _max: { id: true } });
-    const created = await tx.webhookSubscription.create({ data: { name: input.name, url: input.url, secret, agencyId, eventTypes: input.eventTypes ?? [], active: input.active ?? true, lastEventId: newest._max.id ?? 0n } });
+    const created = await tx.webhookSubscription.create({ data: { id, name: input.name, url: input.url, secret: sealer.seal(secret, id), agencyId, eventTypes: input.eventTypes ?? [], active: input.active ?? true, lastEventId: newest._max.id ?? 0n } });
     await saveAudit(tx, actor, { action: 'webhook.create', targetType: 'webhook', targetId: created.id, agencyId, after: summary(created) });
     return created;
   });
@@ -85,11 +89,11 @@ export async function updateWebhook(db: Db, actor: AuditActor, id: string, patch
 }
 
 /** A new secret at once (the old one stops working): returned this once. */
-export async function rotateWebhookSecret(db: Db, actor: AuditActor, id: string): Promise<{ id: string; secret: string }> {
+export async function rotateWebhookSecret(db: Db, actor: AuditActor, id: string, sealer: SecretSealer): Promise<{ id: string; secret: string }> {
   const before = await findRow(db, id);
   const secret = newWebhookSecret();
   await db.$transaction(async (tx) => {
-    await tx.webhookSubscription.update({ where: { id }, data: { secret } });
+    await tx.webhookSubscription.update({ where: { id }, data: { secret: sealer.seal(secret, id) } });
     await saveAudit(tx, actor, { action: 'webhook.rotate', targetType: 'webhook', targetId: id, agencyId: before.agencyId });
   });
   return { id, secret };
