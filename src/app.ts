@@ -42,7 +42,7 @@ import type { FiguresDeps } from './services/figures.js';
 import { createMetrics, type Metrics } from './wiring/metrics.js';
 import { Open311Channel } from './channels/open311.js';
 import { PgOpen311Store } from './store/open311.js';
-import { buildWebhooks, type WebhookWiring } from './wiring/webhooks.js';
+import { buildWebhooks, sealStoredWebhookSecrets, type WebhookWiring } from './wiring/webhooks.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
 
@@ -116,7 +116,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
   });
   const db = createDb(pool);
-  await seedIfEmpty(db, config, log);
+  try {
+    await seedIfEmpty(db, config, log);
+    await sealStoredWebhookSecrets(db, config, log);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
 
   const redis = createRedis(config.REDIS_URL, { name: `${config.REDIS_PREFIX}:messages` });
   redis.on('error', (error) => log.warn({ err: error }, 'redis connection problem'));
@@ -181,7 +187,6 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (whatsapp && (role === 'all' || role === 'channels')) metrics.registerChannelHealth('WHATSAPP', () => (whatsapp.runtime.state().phase === 'open' ? 1 : 0));
   if (telegram) metrics.registerChannelHealth('TELEGRAM', () => telegram.runtime.health());
   const webhooks = buildWebhooks({ config, db, log, queueConnection, workerConnection, metrics, now });
-  await webhooks.sealSecrets();
   metrics.observeQueue('webhooks', webhooks.queue);
   const handleInbound = createInboundHandler(inboundDeps);
   const handle = (message: InboundMessage) => {

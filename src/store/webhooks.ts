@@ -12,7 +12,7 @@
 import { isWithin, type AgencyTree } from '../domain/scope.js';
 import type { AttemptRecord, DeliveryWork, WebhookDeliveryStore } from '../services/webhooks/ports.js';
 import { Prisma, type Db } from './prisma.js';
-import { SecretSealer } from './secret-sealer.js';
+import { SecretSealer, SecretSealError } from './secret-sealer.js';
 
 export interface ScanOptions {
   now: Date;
@@ -118,13 +118,22 @@ export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
       round: row.round,
       status: row.status,
       attempts: row.attempts,
-      subscription: { id: row.subscription.id, url: row.subscription.url, secret: this.sealer.open(row.subscription.secret, row.subscription.id), active: row.subscription.active },
+      subscription: { id: row.subscription.id, url: row.subscription.url, ...this.openSecret(row.subscription), active: row.subscription.active },
       event: { id: event.id, type: event.type, fromStatus: event.fromStatus, toStatus: event.toStatus, actorType: event.actorType, agencyCode: eventAgency?.code ?? null, action, createdAt: event.createdAt },
       complaint: {
         id: c.id, trackingCode: c.trackingCode, status: c.status, type: c.type, agencyCode: c.agency?.code ?? null, categoryCode: c.category.code,
         regionCode: c.regionCode, submittedAt: c.submittedAt, confidential: c.confidential, title: c.title, description: c.description,
       },
     };
+  }
+
+  private openSecret(subscription: { id: string; secret: string }): { secret: string | null; secretError?: string } {
+    try {
+      return { secret: this.sealer.open(subscription.secret, subscription.id) };
+    } catch (error) {
+      if (!(error instanceof SecretSealError)) throw error;
+      return { secret: null, secretError: error.message };
+    }
   }
 
   async saveAttempt(deliveryId: string, attempt: AttemptRecord): Promise<void> {
@@ -146,28 +155,34 @@ export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
 }
 
 /**
- * At start: with a key, seals the signing secrets still stored as they are (subscriptions made
- * before the key was set); each row only if it still holds the value read, so processes starting
- * together do not seal one twice. Counts what is left: secrets stored as they are (no key) and
- * sealed ones this process cannot open (no key, or another key).
+ * At start: with a key, first checks that it opens every secret sealed already (one sealed with
+ * another key would split the table between two keys for good: refused, before anything is
+ * sealed), then seals the secrets still stored as they are (subscriptions made before the key was
+ * set); each row only if it still holds the value read, so processes starting together do not
+ * seal one twice. Without a key, counts the plain and the sealed (which no process here opens).
  */
 export async function sealWebhookSecrets(db: Db, sealer: SecretSealer): Promise<{ sealed: number; plain: number; unreadable: number }> {
-  const rows = await db.webhookSubscription.findMany({ select: { id: true, secret: true } });
-  let sealed = 0;
-  let plain = 0;
-  let unreadable = 0;
-  for (const row of rows) {
-    if (SecretSealer.isSealed(row.secret)) {
-      try {
-        sealer.open(row.secret, row.id);
-      } catch {
-        unreadable++;
-      }
-    } else if (sealer.sealing) {
-      sealed += (await db.webhookSubscription.updateMany({ where: { id: row.id, secret: row.secret }, data: { secret: sealer.seal(row.secret, row.id) } })).count;
-    } else {
-      plain++;
+  const rows = await db.webhookSubscription.findMany({ select: { id: true, secret: true }, orderBy: { createdAt: 'asc' } });
+  const sealedRows = rows.filter((row) => SecretSealer.isSealed(row.secret));
+  const plainRows = rows.filter((row) => !SecretSealer.isSealed(row.secret));
+  if (!sealer.sealing) return { sealed: 0, plain: plainRows.length, unreadable: sealedRows.length };
+  const closed = sealedRows.filter((row) => {
+    try {
+      sealer.open(row.secret, row.id);
+      return false;
+    } catch {
+      return true;
     }
+  });
+  if (closed.length > 0) {
+    throw new SecretSealError(
+      `WEBHOOK_SECRETS_KEY does not open ${closed.length} of the ${sealedRows.length} sealed webhook secrets (${closed.map((row) => row.id).join(', ')}): ` +
+        'set the key they were sealed with, or give each a new secret (cli webhook rotate <id>)',
+    );
   }
-  return { sealed, plain, unreadable };
+  let sealed = 0;
+  for (const row of plainRows) {
+    sealed += (await db.webhookSubscription.updateMany({ where: { id: row.id, secret: row.secret }, data: { secret: sealer.seal(row.secret, row.id) } })).count;
+  }
+  return { sealed, plain: 0, unreadable: 0 };
 }

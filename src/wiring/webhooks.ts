@@ -16,8 +16,6 @@ export interface WebhookWiring {
   start: () => Promise<Worker>;
   /** (Re)creates the scan schedule (a Redis that came back empty has lost it). */
   schedule: () => Promise<void>;
-  /** At start: seals the signing secrets stored before WEBHOOK_SECRETS_KEY was set, and logs what is left unsealed or unreadable. */
-  sealSecrets: () => Promise<void>;
 }
 
 export function buildWebhooks(input: { config: Config; db: Db; log: Logger; queueConnection: ConnectionOptions; workerConnection: ConnectionOptions; metrics: Metrics; now: () => Date }): WebhookWiring {
@@ -30,15 +28,8 @@ export function buildWebhooks(input: { config: Config; db: Db; log: Logger; queu
   const schedule = async () => {
     await queue.upsertJobScheduler('webhook-scan', { every: config.WEBHOOK_SCAN_INTERVAL_SECONDS * 1000 }, { name: 'scan' });
   };
-  const sealSecrets = async () => {
-    const { sealed, plain, unreadable } = await sealWebhookSecrets(db, sealer);
-    if (sealed > 0) log.info({ count: sealed }, 'sealed webhook signing secrets stored before WEBHOOK_SECRETS_KEY was set');
-    if (plain > 0) log.warn({ count: plain }, 'webhook signing secrets are stored in plain text: set WEBHOOK_SECRETS_KEY to seal them');
-    if (unreadable > 0) log.error({ count: unreadable }, 'webhook signing secrets are sealed with a key this process does not have (WEBHOOK_SECRETS_KEY): their deliveries fail until it is set');
-  };
   return {
     schedule,
-    sealSecrets,
     queue,
     runner,
     start: async () => {
@@ -47,4 +38,16 @@ export function buildWebhooks(input: { config: Config; db: Db; log: Logger; queu
       return worker;
     },
   };
+}
+
+/**
+ * At start, before anything runs: seals the signing secrets stored before WEBHOOK_SECRETS_KEY was
+ * set, and says what is left in plain text or cannot be opened here. A key that does not open the
+ * secrets sealed already stops the start (sealWebhookSecrets).
+ */
+export async function sealStoredWebhookSecrets(db: Db, config: Config, log: Logger): Promise<void> {
+  const { sealed, plain, unreadable } = await sealWebhookSecrets(db, new SecretSealer(config.WEBHOOK_SECRETS_KEY));
+  if (sealed > 0) log.info({ count: sealed }, 'sealed webhook signing secrets stored before WEBHOOK_SECRETS_KEY was set');
+  if (plain > 0) log.warn({ count: plain }, 'webhook signing secrets are stored in plain text: set WEBHOOK_SECRETS_KEY to seal them');
+  if (unreadable > 0) log.error({ count: unreadable }, 'webhook signing secrets are sealed, and WEBHOOK_SECRETS_KEY is not set: their deliveries wait until it is');
 }

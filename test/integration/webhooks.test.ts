@@ -15,7 +15,8 @@ import { adminToken, auditRows, call } from '../helpers/admin.js';
 import { eventually, startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { addOfficer, Chat, file, type Officer } from '../helpers/officers.js';
 import { SecretSealer } from '../../src/store/secret-sealer.js';
-import { sealWebhookSecrets } from '../../src/store/webhooks.js';
+import { PgWebhookDeliveryStore, sealWebhookSecrets } from '../../src/store/webhooks.js';
+import { deliverWebhook, RetryableDeliveryError } from '../../src/services/webhooks/deliver.js';
 
 interface Received {
   path: string;
@@ -332,11 +333,38 @@ describe('signed outgoing webhooks', () => {
     const stored = (await app.db.webhookSubscription.findUniqueOrThrow({ where: { id } })).secret;
     expect(stored).toMatch(/^sealed1:/);
     expect(keyed.open(stored, id)).toBe(plain);
-    // Run again, nothing more to seal; without the key (or with another) none of them opens.
+    // Run again, nothing more to seal; without the key none of them opens (said, not fatal).
     const all = await app.db.webhookSubscription.count();
     expect(await sealWebhookSecrets(app.db, keyed)).toEqual({ sealed: 0, plain: 0, unreadable: 0 });
     expect(await sealWebhookSecrets(app.db, new SecretSealer(undefined))).toEqual({ sealed: 0, plain: 0, unreadable: all });
-    expect(await sealWebhookSecrets(app.db, new SecretSealer(randomBytes(32).toString('hex')))).toEqual({ sealed: 0, plain: 0, unreadable: all });
+  });
+
+  it('refuses to start, or to add a webhook, with a key that does not open the secrets sealed already, sealing nothing', async () => {
+    await subscribe('/sealed-first'); // sealed with this app's key
+    const id = randomUUID();
+    created.push(id);
+    await app.db.webhookSubscription.create({ data: { id, name: 'plain, waiting', url: `${base}/waiting`, secret: 'whsec_waiting', active: false, lastEventId: 0n } });
+    const otherKey = randomBytes(32).toString('hex');
+    await expect(startTestApp({ config: testConfig({ WEBHOOK_SECRETS_KEY: otherKey }) })).rejects.toThrow(/^WEBHOOK_SECRETS_KEY does not open \d+ of the \d+ sealed webhook secrets/);
+    const cli = runWebhookCommand(app.db, 'add', ['--name', 'x', '--url', `${base}/x`], { requireHttps: false, sealer: new SecretSealer(otherKey) });
+    await expect(cli).rejects.toThrow(/^webhook add: WEBHOOK_SECRETS_KEY does not open/);
+    // Nothing was sealed with the other key: the plain secret waits for the right one.
+    expect((await app.db.webhookSubscription.findUniqueOrThrow({ where: { id } })).secret).toBe('whsec_waiting');
+    expect(await app.db.webhookSubscription.count({ where: { name: 'x' } })).toBe(0);
+  });
+
+  it('keeps a delivery pending, with the reason, when its secret does not open in this process', async () => {
+    const sub = await subscribe('/closed');
+    const event = await app.db.complaintEvent.findFirstOrThrow({ orderBy: { id: 'desc' } });
+    const delivery = await app.db.webhookDelivery.create({ data: { subscriptionId: sub.id, eventId: event.id } });
+    // A process started without WEBHOOK_SECRETS_KEY.
+    const keyless = { ...app.webhooks.runner.deliverDeps, store: new PgWebhookDeliveryStore(app.db, new SecretSealer(undefined)) };
+    await expect(deliverWebhook(keyless, { deliveryId: delivery.id, round: 0, finalAttempt: true })).rejects.toBeInstanceOf(RetryableDeliveryError);
+    const after = await app.db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
+    expect(after).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null });
+    expect(after.lastError).toMatch(/^not sent: the webhook secret of .* is sealed, and no key is configured to open it$/);
+    expect(received.filter((r) => r.path === '/closed')).toEqual([]);
+    await app.db.webhookDelivery.delete({ where: { id: delivery.id } });
   });
 
   it('CLI: add prints the secret once, list shows it without the secret; bad input is a clear error', async () => {

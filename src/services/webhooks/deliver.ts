@@ -25,6 +25,15 @@ export class RetryableDeliveryError extends Error {}
 export async function deliverWebhook(deps: DeliverDeps, job: { deliveryId: string; round: number; finalAttempt: boolean }): Promise<DeliveryOutcome> {
   const work = await deps.store.findDeliveryWork(job.deliveryId);
   if (!work || work.status !== 'PENDING' || work.round !== job.round || !work.subscription.active) return 'skipped';
+  const secret = work.subscription.secret;
+  if (secret === null) {
+    // Nothing can be signed until the key is back: recorded on the delivery, kept PENDING (the
+    // subscription's later events wait behind it, in order), and retried like a refused attempt.
+    const at = deps.now();
+    const error = `not sent: ${work.subscription.secretError ?? 'the signing secret does not open'}`;
+    await deps.store.saveAttempt(work.id, { statusCode: null, error, at, outcome: { status: 'PENDING', nextAttemptAt: new Date(at.getTime() + deps.retryDelayMs(work.attempts + 1)) } });
+    throw new RetryableDeliveryError(error);
+  }
   const body = JSON.stringify(toWebhookPayload(work.event, work.complaint));
   const sentAt = deps.now();
   const timestamp = Math.floor(sentAt.getTime() / 1000);
@@ -38,7 +47,7 @@ export async function deliverWebhook(deps: DeliverDeps, job: { deliveryId: strin
         'user-agent': 'Aduan-Webhooks/1',
         [ID_HEADER]: work.id,
         [TIMESTAMP_HEADER]: String(timestamp),
-        [SIGNATURE_HEADER]: signWebhook(work.subscription.secret, timestamp, body),
+        [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
       },
       body,
       redirect: 'manual',

@@ -6,7 +6,8 @@ export interface DeliveryWork {
   round: number;
   status: 'PENDING' | 'DELIVERED' | 'FAILED';
   attempts: number;
-  subscription: { id: string; url: string; secret: string; active: boolean };
+  /** `secret` null: the stored secret does not open (WEBHOOK_SECRETS_KEY missing or another); `secretError` says why. */
+  subscription: { id: string; url: string; secret: string | null; secretError?: string; active: boolean };
   event: WebhookEventRow;
   complaint: WebhookComplaintRow;
 }
