@@ -8,6 +8,7 @@ import { parseConfig } from './config.js';
 import { TelegramStartError } from './channels/telegram/index.js';
 import { FlowFileError } from './engine/index.js';
 import { CalendarFileError } from './store/calendar-files.js';
+import { SecretSealError } from './store/secret-sealer.js';
 
 const ROLES: readonly Role[] = ['all', 'web', 'worker', 'channels'];
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   try {
     app = await createApp({ config, role, log });
   } catch (error) {
-    if (error instanceof FlowFileError || error instanceof CalendarFileError || error instanceof TelegramStartError) console.error(error.message);
+    if (error instanceof FlowFileError || error instanceof CalendarFileError || error instanceof TelegramStartError || error instanceof SecretSealError) console.error(error.message);
     else log.fatal({ err: error }, 'start-up failed');
     process.exit(1);
   }
