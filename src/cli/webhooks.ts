@@ -10,7 +10,7 @@ import { cliActor } from '../store/admin/audit.js';
 import * as webhooks from '../store/admin/webhooks.js';
 import type { Db } from '../store/prisma.js';
 import { SecretSealError, type SecretSealer } from '../store/secret-sealer.js';
-import { sealWebhookSecrets } from '../store/webhooks.js';
+import { checkSealedWebhookSecrets } from '../store/webhooks.js';
 import { CliError, flag, uuidArg } from './args.js';
 
 export const WEBHOOK_USAGE = 'webhook add --name N --url URL [--agency CODE] [--events TYPE,…] | webhook list | webhook rotate|disable|enable|remove <id> | webhook deliveries <id> [--limit N] | webhook redeliver <id> <deliveryId>';
@@ -32,7 +32,7 @@ export async function runWebhookCommand(db: Db, sub: string | undefined, args: r
         });
         if (!parsed.success) throw new CliError(`webhook add: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
         // A key that does not open the secrets sealed already would seal this one apart from them.
-        await sealWebhookSecrets(db, options.sealer).catch((error: unknown) => {
+        await checkSealedWebhookSecrets(db, options.sealer).catch((error: unknown) => {
           throw error instanceof SecretSealError ? new CliError(`webhook add: ${error.message}`) : error;
         });
         const created = await webhooks.createWebhook(db, actor, parsed.data, options.sealer);

@@ -7,7 +7,8 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-const PREFIX = 'sealed1:';
+/** What every sealed value starts with. */
+export const SEALED_PREFIX = 'sealed1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -39,7 +40,7 @@ export class SecretSealer {
   }
 
   static isSealed(stored: string): boolean {
-    return stored.startsWith(PREFIX);
+    return stored.startsWith(SEALED_PREFIX);
   }
 
   /** What to store for `plain`, the secret of row `rowId`. */
@@ -49,14 +50,14 @@ export class SecretSealer {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(this.aad(rowId));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return `${PREFIX}${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+    return `${SEALED_PREFIX}${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
   }
 
   /** The secret stored for row `rowId`, sealed or not. */
   open(stored: string, rowId: string): string {
     if (!SecretSealer.isSealed(stored)) return stored;
     if (!this.key) throw new SecretSealError(`the ${this.purpose} secret of ${rowId} is sealed, and no key is configured to open it`);
-    const raw = Buffer.from(stored.slice(PREFIX.length), 'base64');
+    const raw = Buffer.from(stored.slice(SEALED_PREFIX.length), 'base64');
     if (raw.length <= IV_BYTES + TAG_BYTES) throw new SecretSealError(`the ${this.purpose} secret of ${rowId} is truncated`);
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));

@@ -12,7 +12,7 @@
 import { isWithin, type AgencyTree } from '../domain/scope.js';
 import type { AttemptRecord, DeliveryWork, WebhookDeliveryStore } from '../services/webhooks/ports.js';
 import { Prisma, type Db } from './prisma.js';
-import { SecretSealer, SecretSealError } from './secret-sealer.js';
+import { SEALED_PREFIX, SecretSealer, SecretSealError } from './secret-sealer.js';
 
 export interface ScanOptions {
   now: Date;
@@ -155,18 +155,13 @@ export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
 }
 
 /**
- * At start: with a key, first checks that it opens every secret sealed already (one sealed with
- * another key would split the table between two keys for good: refused, before anything is
- * sealed), then seals the secrets still stored as they are (subscriptions made before the key was
- * set); each row only if it still holds the value read, so processes starting together do not
- * seal one twice. Without a key, counts the plain and the sealed (which no process here opens).
+ * Refuses a key that does not open every secret sealed already: one sealed with another key would
+ * split the table between two keys for good. Names the subscriptions and what to do.
  */
-export async function sealWebhookSecrets(db: Db, sealer: SecretSealer): Promise<{ sealed: number; plain: number; unreadable: number }> {
-  const rows = await db.webhookSubscription.findMany({ select: { id: true, secret: true }, orderBy: { createdAt: 'asc' } });
-  const sealedRows = rows.filter((row) => SecretSealer.isSealed(row.secret));
-  const plainRows = rows.filter((row) => !SecretSealer.isSealed(row.secret));
-  if (!sealer.sealing) return { sealed: 0, plain: plainRows.length, unreadable: sealedRows.length };
-  const closed = sealedRows.filter((row) => {
+export async function checkSealedWebhookSecrets(db: Db, sealer: SecretSealer): Promise<void> {
+  if (!sealer.sealing) return;
+  const rows = await db.webhookSubscription.findMany({ where: { secret: { startsWith: SEALED_PREFIX } }, select: { id: true, secret: true }, orderBy: { createdAt: 'asc' } });
+  const closed = rows.filter((row) => {
     try {
       sealer.open(row.secret, row.id);
       return false;
@@ -176,10 +171,23 @@ export async function sealWebhookSecrets(db: Db, sealer: SecretSealer): Promise<
   });
   if (closed.length > 0) {
     throw new SecretSealError(
-      `WEBHOOK_SECRETS_KEY does not open ${closed.length} of the ${sealedRows.length} sealed webhook secrets (${closed.map((row) => row.id).join(', ')}): ` +
+      `WEBHOOK_SECRETS_KEY does not open ${closed.length} of the ${rows.length} sealed webhook secrets (${closed.map((row) => row.id).join(', ')}): ` +
         'set the key they were sealed with, or give each a new secret (cli webhook rotate <id>)',
     );
   }
+}
+
+/**
+ * At start: with a key, checks it (checkSealedWebhookSecrets; nothing is sealed with a wrong one),
+ * then seals the secrets still stored as they are (subscriptions made before the key was set); each
+ * row only if it still holds the value read, so processes starting together do not seal one twice.
+ * Without a key, counts the plain and the sealed (which no process here opens).
+ */
+export async function sealWebhookSecrets(db: Db, sealer: SecretSealer): Promise<{ sealed: number; plain: number; unreadable: number }> {
+  await checkSealedWebhookSecrets(db, sealer);
+  const rows = await db.webhookSubscription.findMany({ select: { id: true, secret: true }, orderBy: { createdAt: 'asc' } });
+  const plainRows = rows.filter((row) => !SecretSealer.isSealed(row.secret));
+  if (!sealer.sealing) return { sealed: 0, plain: plainRows.length, unreadable: rows.length - plainRows.length };
   let sealed = 0;
   for (const row of plainRows) {
     sealed += (await db.webhookSubscription.updateMany({ where: { id: row.id, secret: row.secret }, data: { secret: sealer.seal(row.secret, row.id) } })).count;

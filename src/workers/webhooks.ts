@@ -57,9 +57,10 @@ export function startWebhookWorker(deps: WebhookWorkerDeps, runner: WebhookRunne
       }
       const parsed = WebhookDeliverJobSchema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`job ${job.id ?? '?'} payload does not match its schema`);
-      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const attempt = job.attemptsMade + 1;
+      const finalAttempt = attempt >= (job.opts.attempts ?? 1);
       try {
-        const outcome = await deliverWebhook(runner.deliverDeps, { ...parsed.data, finalAttempt });
+        const outcome = await deliverWebhook(runner.deliverDeps, { ...parsed.data, attempt, finalAttempt });
         deps.countOutcome(outcome);
         if (outcome !== 'delivered' && outcome !== 'skipped') deps.log.warn({ deliveryId: parsed.data.deliveryId, outcome }, 'webhook delivery given up');
         return { outcome };

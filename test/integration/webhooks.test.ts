@@ -356,12 +356,14 @@ describe('signed outgoing webhooks', () => {
   it('keeps a delivery pending, with the reason, when its secret does not open in this process', async () => {
     const sub = await subscribe('/closed');
     const event = await app.db.complaintEvent.findFirstOrThrow({ orderBy: { id: 'desc' } });
-    const delivery = await app.db.webhookDelivery.create({ data: { subscriptionId: sub.id, eventId: event.id } });
+    // Waiting for the key for hours already: 60 attempts recorded, the scan re-running its job each time.
+    const delivery = await app.db.webhookDelivery.create({ data: { subscriptionId: sub.id, eventId: event.id, attempts: 60 } });
     // A process started without WEBHOOK_SECRETS_KEY.
     const keyless = { ...app.webhooks.runner.deliverDeps, store: new PgWebhookDeliveryStore(app.db, new SecretSealer(undefined)) };
-    await expect(deliverWebhook(keyless, { deliveryId: delivery.id, round: 0, finalAttempt: true })).rejects.toBeInstanceOf(RetryableDeliveryError);
+    await expect(deliverWebhook(keyless, { deliveryId: delivery.id, round: 0, attempt: 2, finalAttempt: false })).rejects.toBeInstanceOf(RetryableDeliveryError);
     const after = await app.db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } });
-    expect(after).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null });
+    // The next try as the queue backs off this job's second attempt (WEBHOOK_RETRY_BASE_MS 20: 40 ms).
+    expect(after).toMatchObject({ status: 'PENDING', attempts: 61, lastStatusCode: null, nextAttemptAt: new Date(clock.getTime() + 40) });
     expect(after.lastError).toMatch(/^not sent: the webhook secret of .* is sealed, and no key is configured to open it$/);
     expect(received.filter((r) => r.path === '/closed')).toEqual([]);
     await app.db.webhookDelivery.delete({ where: { id: delivery.id } });

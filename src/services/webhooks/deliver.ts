@@ -22,7 +22,11 @@ export interface DeliverDeps {
 /** Thrown for an attempt that should be tried again; the worker lets BullMQ back off. */
 export class RetryableDeliveryError extends Error {}
 
-export async function deliverWebhook(deps: DeliverDeps, job: { deliveryId: string; round: number; finalAttempt: boolean }): Promise<DeliveryOutcome> {
+/**
+ * `attempt` is the job's own (1-based): the queue backs off by it, so the next try's time shown on
+ * the delivery is worked out from it too (the delivery's count goes on across the scan's re-runs).
+ */
+export async function deliverWebhook(deps: DeliverDeps, job: { deliveryId: string; round: number; attempt: number; finalAttempt: boolean }): Promise<DeliveryOutcome> {
   const work = await deps.store.findDeliveryWork(job.deliveryId);
   if (!work || work.status !== 'PENDING' || work.round !== job.round || !work.subscription.active) return 'skipped';
   const secret = work.subscription.secret;
@@ -31,7 +35,7 @@ export async function deliverWebhook(deps: DeliverDeps, job: { deliveryId: strin
     // subscription's later events wait behind it, in order), and retried like a refused attempt.
     const at = deps.now();
     const error = `not sent: ${work.subscription.secretError ?? 'the signing secret does not open'}`;
-    await deps.store.saveAttempt(work.id, { statusCode: null, error, at, outcome: { status: 'PENDING', nextAttemptAt: new Date(at.getTime() + deps.retryDelayMs(work.attempts + 1)) } });
+    await deps.store.saveAttempt(work.id, { statusCode: null, error, at, outcome: { status: 'PENDING', nextAttemptAt: new Date(at.getTime() + deps.retryDelayMs(job.attempt)) } });
     throw new RetryableDeliveryError(error);
   }
   const body = JSON.stringify(toWebhookPayload(work.event, work.complaint));
@@ -76,7 +80,7 @@ export async function deliverWebhook(deps: DeliverDeps, job: { deliveryId: strin
     await deps.dispatch(work.subscription.id);
     return 'failed';
   }
-  const nextAttemptAt = new Date(at.getTime() + deps.retryDelayMs(work.attempts + 1));
+  const nextAttemptAt = new Date(at.getTime() + deps.retryDelayMs(job.attempt));
   await deps.store.saveAttempt(work.id, { statusCode, error, at, outcome: { status: 'PENDING', nextAttemptAt } });
   throw new RetryableDeliveryError(error ?? 'delivery failed');
 }
