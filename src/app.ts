@@ -43,6 +43,7 @@ import { createMetrics, type Metrics } from './wiring/metrics.js';
 import { Open311Channel } from './channels/open311.js';
 import { PgOpen311Store } from './store/open311.js';
 import { buildWebhooks, sealStoredWebhookSecrets, type WebhookWiring } from './wiring/webhooks.js';
+import { SecretSealer } from './store/secret-sealer.js';
 
 export type Role = 'all' | 'web' | 'worker' | 'channels';
 
@@ -116,9 +117,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
   });
   const db = createDb(pool);
+  // One per process: the admin API seals new webhook secrets with it, deliveries open them.
+  const webhookSecrets = new SecretSealer(config.WEBHOOK_SECRETS_KEY);
   try {
     await seedIfEmpty(db, config, log);
-    await sealStoredWebhookSecrets(db, config, log);
+    await sealStoredWebhookSecrets(db, webhookSecrets, log);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
@@ -157,7 +160,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const intakeQueue = new BullIntakeQueue(queues.intake);
   const notificationQueue = new BullNotificationQueue(queues.notify);
   const cases = await buildCaseHandling({ db, pool, queues, sender: channels, config, log, calendar, now });
-  const admin = await buildAdmin({ db, config, log, fileCalendar: calendar, deadlines: cases.deadlines, now });
+  const admin = await buildAdmin({ db, config, log, fileCalendar: calendar, deadlines: cases.deadlines, webhookSecrets, now });
   // With Telegram, officers' forum groups get a topic per complaint and the citizen's replies.
   const groups = telegram ? officerGroups(telegram, cases) : null;
   const caseHooks = groups ? withOfficerGroups(cases, groups, log) : cases;
@@ -186,7 +189,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const metrics = createMetrics({ queues: { intake: queues.intake, notify: queues.notify, maintenance: queues.maintenance, deadlines: queues.deadlines }, countDeadlineBreaches: () => db.complaintEvent.count({ where: { type: 'DEADLINE_BREACHED' } }) });
   if (whatsapp && (role === 'all' || role === 'channels')) metrics.registerChannelHealth('WHATSAPP', () => (whatsapp.runtime.state().phase === 'open' ? 1 : 0));
   if (telegram) metrics.registerChannelHealth('TELEGRAM', () => telegram.runtime.health());
-  const webhooks = buildWebhooks({ config, db, log, queueConnection, workerConnection, metrics, now });
+  const webhooks = buildWebhooks({ config, db, sealer: webhookSecrets, log, queueConnection, workerConnection, metrics, now });
   metrics.observeQueue('webhooks', webhooks.queue);
   const handleInbound = createInboundHandler(inboundDeps);
   const handle = (message: InboundMessage) => {

@@ -77,13 +77,17 @@ export const FOLLOW_UP_IDLE_MINUTES = 30 * 24 * 60;
  * FOLLOW_UP_IDLE_MINUTES, a finished conversation after a day (it keeps the citizen's language).
  */
 export function sessionExpiresAt(state: SessionState, idleMinutes: number): Date {
-  const minutes = state.complaintCode ? Math.max(idleMinutes, FOLLOW_UP_IDLE_MINUTES) : state.flowId ? idleMinutes : Math.max(idleMinutes, 24 * 60);
+  const minutes = state.complaintCode || state.flowId ? waitMinutes(state, idleMinutes) : Math.max(idleMinutes, 24 * 60);
   return new Date(Date.parse(state.lastActiveAt) + minutes * 60_000);
 }
 
+/** How long a form (the idle limit) or a question about a complaint (FOLLOW_UP_IDLE_MINUTES) waits for an answer. */
+function waitMinutes(state: SessionState, idleMinutes: number): number {
+  return state.complaintCode ? Math.max(idleMinutes, FOLLOW_UP_IDLE_MINUTES) : idleMinutes;
+}
+
 function isExpired(ctx: Pick<EngineContext, 'idleMinutes'>, state: SessionState, now: Date): boolean {
-  const limit = state.complaintCode ? Math.max(ctx.idleMinutes, FOLLOW_UP_IDLE_MINUTES) : ctx.idleMinutes;
-  return state.flowId !== null && now.getTime() - Date.parse(state.lastActiveAt) > limit * 60_000;
+  return state.flowId !== null && now.getTime() - Date.parse(state.lastActiveAt) > waitMinutes(state, ctx.idleMinutes) * 60_000;
 }
 
 /** A form collects answers; a menu (onComplete "none") only routes. Only forms guard their words. */

@@ -184,26 +184,27 @@ export class PgSessionStore implements SessionStore {
 
   async findSession(chat: ChatRef, { fresh = false }: { fresh?: boolean } = {}): Promise<StoredSession | null> {
     const key = recentKey(chat);
-    const known = fresh ? undefined : this.recent.get(key);
-    if (known) {
-      this.keep(key, known.session, known.rowId);
-      return known.session;
-    }
+    const known = fresh ? undefined : this.recalled(key);
+    if (known) return known;
     const { rows } = await this.pool.query<SessionRow>({ name: 'session-find', text: FIND, values: [chat.channel, chat.chatId] });
     return this.kept(key, rows[0]);
   }
 
   async openSession(chat: ChatRef, senderId: string): Promise<{ session: StoredSession | null; preferredLanguage: Language | null }> {
     const key = recentKey(chat);
-    const known = this.recent.get(key);
-    if (known) {
-      this.keep(key, known.session, known.rowId);
-      return { session: known.session, preferredLanguage: null };
-    }
+    const known = this.recalled(key);
+    if (known) return { session: known, preferredLanguage: null };
     const { rows } = await this.pool.query<OpenRow>({ name: 'session-open', text: OPEN, values: [chat.channel, chat.chatId, senderId] });
     const row = rows[0];
     const session = row && row.id !== null ? this.kept(key, row) : null;
     return { session, preferredLanguage: isLanguage(row?.preferred) ? row.preferred : null };
+  }
+
+  /** This process's copy of the chat's session (now the most recently used), if it has one. */
+  private recalled(key: string): StoredSession | undefined {
+    const known = this.recent.get(key);
+    if (known) this.keep(key, known.session, known.rowId);
+    return known?.session;
   }
 
   /** The session of a row read from the table (kept as this process's copy), or null for none. */

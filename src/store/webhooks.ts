@@ -160,7 +160,10 @@ export class PgWebhookDeliveryStore implements WebhookDeliveryStore {
  */
 export async function checkSealedWebhookSecrets(db: Db, sealer: SecretSealer): Promise<void> {
   if (!sealer.sealing) return;
-  const rows = await db.webhookSubscription.findMany({ where: { secret: { startsWith: SEALED_PREFIX } }, select: { id: true, secret: true }, orderBy: { createdAt: 'asc' } });
+  assertKeyOpens(sealer, await db.webhookSubscription.findMany({ where: { secret: { startsWith: SEALED_PREFIX } }, select: { id: true, secret: true }, orderBy: { createdAt: 'asc' } }));
+}
+
+function assertKeyOpens(sealer: SecretSealer, rows: { id: string; secret: string }[]): void {
   const closed = rows.filter((row) => {
     try {
       sealer.open(row.secret, row.id);
@@ -184,10 +187,10 @@ export async function checkSealedWebhookSecrets(db: Db, sealer: SecretSealer): P
  * Without a key, counts the plain and the sealed (which no process here opens).
  */
 export async function sealWebhookSecrets(db: Db, sealer: SecretSealer): Promise<{ sealed: number; plain: number; unreadable: number }> {
-  await checkSealedWebhookSecrets(db, sealer);
   const rows = await db.webhookSubscription.findMany({ select: { id: true, secret: true }, orderBy: { createdAt: 'asc' } });
   const plainRows = rows.filter((row) => !SecretSealer.isSealed(row.secret));
   if (!sealer.sealing) return { sealed: 0, plain: plainRows.length, unreadable: rows.length - plainRows.length };
+  assertKeyOpens(sealer, rows.filter((row) => SecretSealer.isSealed(row.secret)));
   let sealed = 0;
   for (const row of plainRows) {
     sealed += (await db.webhookSubscription.updateMany({ where: { id: row.id, secret: row.secret }, data: { secret: sealer.seal(row.secret, row.id) } })).count;

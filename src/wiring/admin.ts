@@ -14,7 +14,7 @@ import type { DeadlineDeps } from '../services/deadlines.js';
 import { PgAdminAuth } from '../store/admin-tokens.js';
 import { findHolidayOverrides } from '../store/admin/categories.js';
 import type { Db } from '../store/prisma.js';
-import { SecretSealer } from '../store/secret-sealer.js';
+import type { SecretSealer } from '../store/secret-sealer.js';
 
 export interface AdminWiring {
   authenticate: AuthenticateAdmin;
@@ -23,7 +23,7 @@ export interface AdminWiring {
   stop: () => void;
 }
 
-export async function buildAdmin(input: { db: Db; config: Config; log: Logger; fileCalendar: WorkingDayCalendar; deadlines: DeadlineDeps; now: () => Date }): Promise<AdminWiring> {
+export async function buildAdmin(input: { db: Db; config: Config; log: Logger; fileCalendar: WorkingDayCalendar; deadlines: DeadlineDeps; webhookSecrets: SecretSealer; now: () => Date }): Promise<AdminWiring> {
   const { db, config, log, fileCalendar, deadlines, now } = input;
   const auth = new PgAdminAuth(db, now);
   const reloadCalendar = async () => {
@@ -35,7 +35,7 @@ export async function buildAdmin(input: { db: Db; config: Config; log: Logger; f
   return {
     authenticate: auth.authenticate,
     reloadCalendar,
-    register: (http, queues) => registerAdminApi(http, { db, authenticate: auth.authenticate, now, linkCodeHours: config.OFFICER_LINK_CODE_HOURS, fileCalendar, onHolidaysChanged: reloadCalendar, queues, webhookRequireHttps: config.WEBHOOK_REQUIRE_HTTPS, webhookSecrets: new SecretSealer(config.WEBHOOK_SECRETS_KEY) }),
+    register: (http, queues) => registerAdminApi(http, { db, authenticate: auth.authenticate, now, linkCodeHours: config.OFFICER_LINK_CODE_HOURS, fileCalendar, onHolidaysChanged: reloadCalendar, queues, webhookRequireHttps: config.WEBHOOK_REQUIRE_HTTPS, webhookSecrets: input.webhookSecrets }),
     stop: () => clearInterval(timer),
   };
 }
